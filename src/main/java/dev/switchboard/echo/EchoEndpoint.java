@@ -1,0 +1,74 @@
+package dev.switchboard.echo;
+
+import dev.switchboard.handshake.HandshakeConfigurator;
+import dev.switchboard.session.WebSocketConnection;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code /echo}: sends every text and binary message back as it came, whole. Messages arrive in
+ * parts (the container's buffers are small) and are joined under the size limits; an oversize one
+ * closes the connection with 1009.
+ */
+@ServerEndpoint(value = "/echo", configurator = HandshakeConfigurator.class)
+public class EchoEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(EchoEndpoint.class.getName());
+
+    private WebSocketConnection connection;
+
+    @OnOpen
+    public void onOpen(Session session, EndpointConfig config) {
+        connection = WebSocketConnection.open(session, config);
+        LOG.info(() -> "echo " + session.getId() + " opened from " + connection.info().remoteAddress());
+    }
+
+    @OnMessage
+    public void onText(String part, boolean last) {
+        String message = connection.onText(part, last);
+        if (message != null) {
+            connection.sendText(message);
+        }
+    }
+
+    @OnMessage
+    public void onBinary(ByteBuffer part, boolean last) {
+        ByteBuffer message = connection.onBinary(part, last);
+        if (message != null) {
+            connection.sendBinary(message);
+        }
+    }
+
+    @OnClose
+    public void onClose(Session session, CloseReason reason) {
+        if (connection != null) {
+            connection.onClose();
+        }
+        LOG.info(() -> "echo " + session.getId() + " closed: " + reason.getCloseCode().getCode() + " "
+                + reason.getReasonPhrase());
+    }
+
+    @OnError
+    public void onError(Session session, Throwable error) {
+        if (connection != null) {
+            connection.onError(error, LOG);
+            return;
+        }
+        LOG.log(Level.SEVERE, "echo " + session.getId() + " failed to open", error);
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
+    }
+}

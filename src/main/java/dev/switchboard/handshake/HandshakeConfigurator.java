@@ -1,0 +1,107 @@
+package dev.switchboard.handshake;
+
+import dev.switchboard.session.ConnectionInfo;
+import dev.switchboard.session.SessionEnvironment;
+import jakarta.servlet.http.HttpSession;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * The handshake every Switchboard endpoint names in its {@code @ServerEndpoint}: applies the
+ * origin policy (a refusal is HTTP 403 and never reaches the endpoint), picks the subprotocol by
+ * the server's order of preference, and copies what the endpoint needs from the upgrade request
+ * (address, configured headers, principal, HTTP session attributes) into the session's user
+ * properties, with the deployment's {@link SessionEnvironment}.
+ */
+public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeConfigurator.class.getName());
+
+    @Override
+    public boolean checkOrigin(String origin) {
+        UpgradeCapture.UpgradeRequest request = UpgradeCapture.current();
+        if (request == null || request.policy() == null) {
+            LOG.severe("WebSocket handshake refused: the UpgradeCapture filter did not see it or Switchboard did"
+                    + " not start (check web.xml's filter mapping and the deployment log)");
+            return false;
+        }
+        if (origin == null) {
+            return true; // not a browser: browsers always send Origin on WebSocket handshakes
+        }
+        if (request.policy().origins().allows(origin, request.host())) {
+            return true;
+        }
+        request.policy().countRefusedOrigin();
+        LOG.info(() -> "WebSocket handshake from origin " + origin + " (Host " + request.host() + ", address "
+                + request.remoteAddress() + ") refused by policy: " + request.policy().origins());
+        return false;
+    }
+
+    /** The first of the server's subprotocols, in its order, that the client offered; else none. */
+    @Override
+    public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        for (String candidate : supported) {
+            if (requested.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        UpgradeCapture.UpgradeRequest upgrade = UpgradeCapture.current();
+        if (upgrade == null || upgrade.policy() == null) {
+            return; // checkOrigin refused it already
+        }
+        HandshakePolicy policy = upgrade.policy();
+        Map<String, List<String>> headers = new TreeMap<>();
+        Map<String, List<String>> all = caseInsensitive(request.getHeaders());
+        for (String name : policy.copiedHeaders()) {
+            List<String> values = all.get(name);
+            if (values != null) {
+                headers.put(name, List.copyOf(values));
+            }
+        }
+        ConnectionInfo info = new ConnectionInfo(upgrade.remoteAddress(), request.getRequestURI(), headers,
+                httpSessionAttributes(request.getHttpSession()), request.getUserPrincipal());
+        config.getUserProperties().put(ConnectionInfo.KEY, info);
+        config.getUserProperties().put(SessionEnvironment.KEY, policy.environment());
+    }
+
+    private static Map<String, List<String>> caseInsensitive(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new HashMap<>();
+        headers.forEach((name, values) -> out.merge(name.toLowerCase(Locale.ROOT), values, (a, b) -> {
+            List<String> both = new java.util.ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        }));
+        return out;
+    }
+
+    private static Map<String, Object> httpSessionAttributes(Object session) {
+        if (!(session instanceof HttpSession http)) {
+            return Map.of();
+        }
+        Map<String, Object> copy = new HashMap<>();
+        try {
+            for (String name : Collections.list(http.getAttributeNames())) {
+                Object value = http.getAttribute(name);
+                if (value != null) {
+                    copy.put(name, value);
+                }
+            }
+        } catch (IllegalStateException invalidated) {
+            return Map.of();
+        }
+        return copy;
+    }
+}

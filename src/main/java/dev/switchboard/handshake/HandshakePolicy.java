@@ -1,0 +1,47 @@
+package dev.switchboard.handshake;
+
+import dev.switchboard.session.SessionEnvironment;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the handshake of one deployment applies: who may connect, what it copies from the
+ * request, and the environment handed to each new connection. The bootstrap listener puts it in
+ * the servlet context under {@link #ATTRIBUTE}.
+ */
+public final class HandshakePolicy {
+
+    public static final String ATTRIBUTE = HandshakePolicy.class.getName();
+
+    private final OriginPolicy origins;
+    private final List<String> copiedHeaders;
+    private final SessionEnvironment environment;
+    private final LongAdder refusedOrigins = new LongAdder();
+
+    public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment) {
+        this.origins = origins;
+        this.copiedHeaders = copiedHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.environment = environment;
+    }
+
+    public OriginPolicy origins() {
+        return origins;
+    }
+
+    public List<String> copiedHeaders() {
+        return copiedHeaders;
+    }
+
+    public SessionEnvironment environment() {
+        return environment;
+    }
+
+    void countRefusedOrigin() {
+        refusedOrigins.increment();
+    }
+
+    public long refusedOrigins() {
+        return refusedOrigins.sum();
+    }
+}

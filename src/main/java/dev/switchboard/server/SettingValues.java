@@ -1,0 +1,75 @@
+package dev.switchboard.server;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for the value types settings use: sizes, durations, lists. */
+final class SettingValues {
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    private SettingValues() {
+    }
+
+    /** "65536", "64k", "64KiB", "1m", "1MiB": binary multiples. */
+    static int size(String text) {
+        Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size (write 65536, 64KiB or 1MiB)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        long bytes = switch (unit.charAt(0)) {
+            case 'k' -> n * 1024;
+            case 'm' -> n * 1024 * 1024;
+            default -> n;
+        };
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("size too large (at most 2 GiB - 1)");
+        }
+        return (int) bytes;
+    }
+
+    /** "250ms", "30s", "5m", "1h"; a bare number is milliseconds. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration (write 250ms, 30s, 5m or 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMillis(n);
+        };
+    }
+
+    /** Comma-separated, blanks dropped. */
+    static List<String> list(String text) {
+        return Arrays.stream(text.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    static int atLeast(int min, int value) {
+        if (value < min) {
+            throw new IllegalArgumentException("must be at least " + min);
+        }
+        return value;
+    }
+
+    static Duration atLeast(Duration min, Duration value) {
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException("must be at least " + min.toMillis() + "ms");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.switchboard.server;
+
+import dev.switchboard.handshake.OriginPolicy;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Every setting Switchboard has, and one deployment's resolved values.
+ *
+ * <p>Values come from web.xml context-params, overridden by environment variables, overridden by
+ * system properties. A value that does not parse stops deployment with an
+ * {@link InvalidSettingException} naming the setting, the value and where it came from.
+ */
+public final class Settings {
+
+    private static final Logger LOG = Logger.getLogger(Settings.class.getName());
+
+    public static final Setting<OriginPolicy> ALLOWED_ORIGINS = new Setting<>(
+            "allowed.origins", "origin list", "",
+            "Origins allowed to open WebSockets. Empty: same origin only (the Origin's host:port must"
+                    + " match the Host header). `*`: any. Otherwise a comma-separated list of exact"
+                    + " origins (`https://app.example.com:8443`) and subdomain patterns"
+                    + " (`https://*.example.com`). Requests without Origin (non-browser clients) are"
+                    + " always allowed.",
+            text -> OriginPolicy.parse(SettingValues.list(text)));
+
+    public static final Setting<Integer> TEXT_MESSAGE_MAX = new Setting<>(
+            "text.message.max", "size", "64KiB",
+            "Largest text message accepted, in characters. A larger one closes the connection with 1009.",
+            text -> SettingValues.atLeast(1, SettingValues.size(text)));
+
+    public static final Setting<Integer> BINARY_MESSAGE_MAX = new Setting<>(
+            "binary.message.max", "size", "64KiB",
+            "Largest binary message accepted, in bytes. A larger one closes the connection with 1009.",
+            text -> SettingValues.atLeast(1, SettingValues.size(text)));
+
+    public static final Setting<Integer> WEBSOCKET_BUFFER_SIZE = new Setting<>(
+            "websocket.buffer.size", "size", "8KiB",
+            "The container's per-connection frame buffers (text and binary). Containers such as Tomcat"
+                    + " allocate them eagerly for every connection, so they are kept small; larger"
+                    + " messages arrive in parts and are checked against the message limits above.",
+            text -> SettingValues.atLeast(256, SettingValues.size(text)));
+
+    public static final Setting<Duration> IDLE_TIMEOUT = new Setting<>(
+            "idle.timeout", "duration", "5m",
+            "A WebSocket with no traffic for this long is closed by the container. 0: never.",
+            SettingValues::duration);
+
+    public static final Setting<Duration> SEND_TIMEOUT = new Setting<>(
+            "send.timeout", "duration", "10s",
+            "Longest an asynchronous send may take before the connection is given up as stuck.",
+            text -> SettingValues.atLeast(Duration.ofMillis(1), SettingValues.duration(text)));
+
+    public static final Setting<Integer> OUTBOUND_QUEUE_MAX = new Setting<>(
+            "outbound.queue.max", "size", "1MiB",
+            "Most data waiting to be sent to one connection. A client that lets more pile up is a slow"
+                    + " consumer: it is closed with 1008 and counted.",
+            text -> SettingValues.atLeast(1024, SettingValues.size(text)));
+
+    public static final Setting<List<String>> HANDSHAKE_HEADERS = new Setting<>(
+            "handshake.headers", "header list", "user-agent,x-forwarded-for,x-forwarded-proto,x-request-id",
+            "Request headers of the WebSocket upgrade copied into the session's properties for the"
+                    + " application (names are case-insensitive).",
+            SettingValues::list);
+
+    /** All settings, in the order the README lists them. */
+    public static final List<Setting<?>> ALL = List.of(
+            ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
+            IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS);
+
+    private final Map<Setting<?>, Object> values;
+
+    private Settings(Map<Setting<?>, Object> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object value = values.get(setting);
+        if (value == null) {
+            throw new IllegalArgumentException("not a Switchboard setting: " + setting.name());
+        }
+        return (T) value;
+    }
+
+    /** The defaults, with nothing read from anywhere. */
+    public static Settings defaults() {
+        return load(name -> null, Map.of(), new Properties());
+    }
+
+    /**
+     * Resolves every setting: context-param, then environment variable, then system property;
+     * the last one present wins.
+     *
+     * @param contextParams context-param lookup by full name ({@code switchboard.foo.bar})
+     * @throws InvalidSettingException when a present value does not parse
+     */
+    public static Settings load(Function<String, String> contextParams, Map<String, String> environment,
+                                Properties systemProperties) {
+        Map<Setting<?>, Object> values = new IdentityHashMap<>();
+        for (Setting<?> setting : ALL) {
+            String text = setting.defaultText();
+            String source = "default";
+            String param = contextParams.apply(setting.propertyName());
+            if (param != null) {
+                text = param;
+                source = "context-param " + setting.propertyName();
+            }
+            String env = environment.get(setting.environmentName());
+            if (env != null) {
+                text = env;
+                source = "environment variable " + setting.environmentName();
+            }
+            String prop = systemProperties.getProperty(setting.propertyName());
+            if (prop != null) {
+                text = prop;
+                source = "system property " + setting.propertyName();
+            }
+            try {
+                values.put(setting, setting.parse(text));
+            } catch (RuntimeException e) {
+                throw new InvalidSettingException(setting, text, source, e.getMessage());
+            }
+        }
+        for (String name : systemProperties.stringPropertyNames()) {
+            warnIfUnknown(name, "system property");
+        }
+        return new Settings(values);
+    }
+
+    /** Logs a warning for a {@code switchboard.*} name that is no setting (a typo, most often). */
+    static void warnIfUnknown(String propertyName, String where) {
+        if (propertyName.startsWith("switchboard.")
+                && ALL.stream().noneMatch(s -> s.propertyName().equals(propertyName))) {
+            LOG.warning(() -> "Ignoring " + where + " " + propertyName + ": Switchboard has no such setting");
+        }
+    }
+
+    /** The settings table of README.md, generated from the definitions above. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder();
+        out.append("| setting | context-param / system property | environment variable | type | default | what it does |\n");
+        out.append("|---|---|---|---|---|---|\n");
+        for (Setting<?> s : ALL) {
+            out.append("| `").append(s.name()).append("` | `").append(s.propertyName()).append("` | `")
+                    .append(s.environmentName()).append("` | ").append(s.type()).append(" | ")
+                    .append(s.defaultText().isEmpty() ? "(empty)" : "`" + s.defaultText() + "`")
+                    .append(" | ").append(s.description().replace("|", "\\|")).append(" |\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.server;
+
+import dev.switchboard.handshake.HandshakePolicy;
+import dev.switchboard.session.SessionRegistry;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code /stats} and {@code /health}: the deployment's counters and state as JSON, never cached.
+ */
+public final class StatsServlet extends HttpServlet {
+
+    private transient Jsonb jsonb;
+
+    @Override
+    public void init() {
+        jsonb = JsonbBuilder.create();
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            jsonb.close();
+        } catch (Exception e) {
+            log("closing JSON-B failed", e);
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        SessionRegistry registry = (SessionRegistry) getServletContext().getAttribute(Bootstrap.REGISTRY);
+        HandshakePolicy handshake = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if ("/health".equals(request.getServletPath())) {
+            body.put("status", registry == null ? "DOWN" : "UP");
+            body.put("connections", registry == null ? 0 : registry.openCount());
+        } else {
+            body.put("connections", registry == null ? Map.of() : registry.counters());
+            body.put("handshake", Map.of("refusedOrigin", handshake == null ? 0 : handshake.refusedOrigins()));
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));
+        }
+        response.setStatus(registry == null ? 503 : 200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(jsonb.toJson(body));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.session;
+
+import jakarta.websocket.CloseReason;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+
+/**
+ * One client connection, whatever carries it (a WebSocket now; SockJS transports later).
+ * Protocol code talks to this, never to the transport.
+ */
+public interface Connection {
+
+    String id();
+
+    /** The authenticated user, or null. */
+    Principal principal();
+
+    /** What the handshake learned about the client. */
+    ConnectionInfo info();
+
+    /**
+     * Queues a text message; it leaves in order, without blocking the caller. Returns false when
+     * the connection is closed or was just closed because its outbound queue is full.
+     */
+    boolean sendText(String text);
+
+    /** Queues a binary message; see {@link #sendText}. The buffer must not be changed afterwards. */
+    boolean sendBinary(ByteBuffer data);
+
+    /** Closes with the given code and reason; does nothing when already closed. */
+    void close(CloseReason reason);
+
+    boolean isOpen();
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.session;
+
+import jakarta.websocket.CloseReason;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The open connections of one deployment and the counters about them. Closes them all with
+ * 1001 (going away) when the deployment stops.
+ */
+public final class SessionRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
+
+    /** Why a connection was closed by us, for counting. */
+    public enum CloseCause {
+        MESSAGE_TOO_BIG, SLOW_CONSUMER, SEND_FAILED, HANDLER_ERROR, SHUTDOWN
+    }
+
+    private final Map<String, Connection> open = new ConcurrentHashMap<>();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder closed = new LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final Map<CloseCause, LongAdder> closedBy = new ConcurrentHashMap<>();
+
+    public SessionRegistry() {
+        for (CloseCause cause : CloseCause.values()) {
+            closedBy.put(cause, new LongAdder());
+        }
+    }
+
+    void add(Connection connection) {
+        open.put(connection.id(), connection);
+        opened.increment();
+    }
+
+    void remove(Connection connection) {
+        if (open.remove(connection.id()) != null) {
+            closed.increment();
+        }
+    }
+
+    void countClose(CloseCause cause) {
+        closedBy.get(cause).increment();
+    }
+
+    void countIn() {
+        messagesIn.increment();
+    }
+
+    void countOut() {
+        messagesOut.increment();
+    }
+
+    public int openCount() {
+        return open.size();
+    }
+
+    /** Closes every open connection with 1001; called when the deployment stops. */
+    public void closeAll(String reason) {
+        CloseReason going = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, reason);
+        for (Connection connection : open.values()) {
+            try {
+                countClose(CloseCause.SHUTDOWN);
+                connection.close(going);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing " + connection.id() + " at shutdown failed", e);
+            }
+        }
+    }
+
+    /** The counters, by name, for /stats. */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("open", (long) open.size());
+        out.put("opened", opened.sum());
+        out.put("closed", closed.sum());
+        out.put("messagesIn", messagesIn.sum());
+        out.put("messagesOut", messagesOut.sum());
+        out.put("closedTooBig", closedBy.get(CloseCause.MESSAGE_TOO_BIG).sum());
+        out.put("closedSlowConsumer", closedBy.get(CloseCause.SLOW_CONSUMER).sum());
+        out.put("closedSendFailed", closedBy.get(CloseCause.SEND_FAILED).sum());
+        out.put("closedHandlerError", closedBy.get(CloseCause.HANDLER_ERROR).sum());
+        out.put("closedShutdown", closedBy.get(CloseCause.SHUTDOWN).sum());
+        return out;
+    }
+}

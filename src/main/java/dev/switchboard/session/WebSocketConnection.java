@@ -1,0 +1,192 @@
+package dev.switchboard.session;
+
+import dev.switchboard.session.SessionRegistry.CloseCause;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A {@link Connection} over a Jakarta WebSocket session: applies the deployment's limits, joins
+ * partial messages under the size limits, queues sends, and turns failures into the right close
+ * code (1009 too big, 1008 slow consumer, 1011 handler error), each counted.
+ *
+ * <p>Endpoints create one in {@code @OnOpen} and hand it their message, error and close callbacks.
+ */
+public final class WebSocketConnection implements Connection {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
+
+    private final Session ws;
+    private final SessionEnvironment environment;
+    private final ConnectionInfo info;
+    private final OutboundQueue outbound;
+    private final TextAssembler text;
+    private final BinaryAssembler binary;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean removed = new AtomicBoolean();
+
+    private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info) {
+        this.ws = ws;
+        this.environment = environment;
+        this.info = info;
+        SessionLimits limits = environment.limits();
+        this.text = new TextAssembler(limits.textMessageMax());
+        this.binary = new BinaryAssembler(limits.binaryMessageMax());
+        ws.setMaxIdleTimeout(limits.idleTimeout().toMillis());
+        ws.getAsyncRemote().setSendTimeout(limits.sendTimeout().toMillis());
+        this.outbound = new OutboundQueue(ws.getAsyncRemote(), limits.outboundMax(), this::sendFailed);
+    }
+
+    /**
+     * Wraps a newly opened session. The handshake configurator must have left the deployment's
+     * {@link SessionEnvironment} and the {@link ConnectionInfo} in the user properties.
+     */
+    public static WebSocketConnection open(Session ws, EndpointConfig config) {
+        Object environment = config.getUserProperties().get(SessionEnvironment.KEY);
+        Object info = config.getUserProperties().get(ConnectionInfo.KEY);
+        if (!(environment instanceof SessionEnvironment env) || !(info instanceof ConnectionInfo connectionInfo)) {
+            throw new IllegalStateException("endpoint " + config.getClass().getName()
+                    + " was opened without Switchboard's handshake configurator (see HandshakeConfigurator)");
+        }
+        WebSocketConnection connection = new WebSocketConnection(ws, env, connectionInfo);
+        env.registry().add(connection);
+        return connection;
+    }
+
+    /** One part of a text message in; the whole message once complete, else null. */
+    public String onText(String part, boolean last) {
+        try {
+            String whole = text.append(part, last);
+            if (whole != null) {
+                environment.registry().countIn();
+            }
+            return whole;
+        } catch (MessageTooBigException e) {
+            closeFor(CloseCause.MESSAGE_TOO_BIG, new CloseReason(CloseCodes.TOO_BIG, e.getMessage()));
+            return null;
+        }
+    }
+
+    /** One part of a binary message in; the whole message once complete, else null. */
+    public ByteBuffer onBinary(ByteBuffer part, boolean last) {
+        try {
+            ByteBuffer whole = binary.append(part, last);
+            if (whole != null) {
+                environment.registry().countIn();
+            }
+            return whole;
+        } catch (MessageTooBigException e) {
+            closeFor(CloseCause.MESSAGE_TOO_BIG, new CloseReason(CloseCodes.TOO_BIG, e.getMessage()));
+            return null;
+        }
+    }
+
+    /**
+     * The endpoint's {@code @OnError}. A broken transport is routine; anything else is a bug in a
+     * handler: logged once, counted, and the connection closes with 1011. Other connections go on.
+     */
+    public void onError(Throwable error, Logger endpointLog) {
+        if (error instanceof IOException || closing.get()) {
+            endpointLog.log(Level.FINE, "connection " + id() + " failed", error);
+            return;
+        }
+        if (closing.compareAndSet(false, true)) {
+            endpointLog.log(Level.SEVERE, "handler failed on connection " + id() + "; closing it with 1011", error);
+            environment.registry().countClose(CloseCause.HANDLER_ERROR);
+            outbound.shut();
+            closeQuietly(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+        }
+    }
+
+    /** The endpoint's {@code @OnClose}. */
+    public void onClose() {
+        closing.set(true);
+        outbound.shut();
+        if (removed.compareAndSet(false, true)) {
+            environment.registry().remove(this);
+        }
+    }
+
+    @Override
+    public String id() {
+        return ws.getId();
+    }
+
+    @Override
+    public Principal principal() {
+        return info.principal();
+    }
+
+    @Override
+    public ConnectionInfo info() {
+        return info;
+    }
+
+    @Override
+    public boolean sendText(String message) {
+        return offered(outbound.offer(message));
+    }
+
+    @Override
+    public boolean sendBinary(ByteBuffer data) {
+        return offered(outbound.offer(data));
+    }
+
+    private boolean offered(OutboundQueue.Offer result) {
+        switch (result) {
+            case QUEUED -> {
+                environment.registry().countOut();
+                return true;
+            }
+            case OVERFLOW -> closeFor(CloseCause.SLOW_CONSUMER, new CloseReason(CloseCodes.VIOLATED_POLICY,
+                    "slow consumer: over " + environment.limits().outboundMax() + " waiting to be sent"));
+            default -> { }
+        }
+        return false;
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (closing.compareAndSet(false, true)) {
+            outbound.shut();
+            closeQuietly(reason);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closing.get() && ws.isOpen();
+    }
+
+    private void sendFailed(Throwable cause) {
+        if (closing.get() || !ws.isOpen()) {
+            return; // sends fail routinely while a connection closes
+        }
+        LOG.log(Level.FINE, "send to " + id() + " failed", cause);
+        closeFor(CloseCause.SEND_FAILED, new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "send failed"));
+    }
+
+    private void closeFor(CloseCause cause, CloseReason reason) {
+        if (closing.compareAndSet(false, true)) {
+            environment.registry().countClose(cause);
+            outbound.shut();
+            LOG.fine(() -> "closing " + id() + ": " + reason);
+            closeQuietly(reason);
+        }
+    }
+
+    private void closeQuietly(CloseReason reason) {
+        try {
+            ws.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close of " + id() + " failed", e);
+        }
+    }
+}
