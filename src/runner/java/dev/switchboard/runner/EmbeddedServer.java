@@ -14,15 +14,11 @@ import java.util.stream.Stream;
 import org.apache.catalina.Container;
 import org.apache.catalina.Context;
 import org.apache.catalina.Host;
-import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.Wrapper;
-import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.HostConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.juli.ClassLoaderLogManager;
-import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /**
  * Runs the Switchboard WAR in an embedded Tomcat 11, deployed the way an admin deploys it: the
@@ -74,18 +70,9 @@ public final class EmbeddedServer implements AutoCloseable {
         host.setAppBase(appBase.toAbsolutePath().toString());
         host.setAutoDeploy(false);
         host.setDeployOnStartup(true);
-        // contexts HostConfig creates get the defaults Tomcat's conf/web.xml would give (default servlet,
-        // welcome files, MIME types), and no jar scanning of this JVM's class path
         host.addContainerListener(event -> {
             if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context added) {
-                added.addLifecycleListener(lifecycle -> {
-                    if (Lifecycle.BEFORE_START_EVENT.equals(lifecycle.getType())) {
-                        addContainerDefaults(added);
-                    }
-                });
-                StandardJarScanner scanner = new StandardJarScanner();
-                scanner.setScanClassPath(false);
-                added.setJarScanner(scanner);
+                TomcatDefaults.apply(added);
             }
         });
         host.addLifecycleListener(new HostConfig());
@@ -106,25 +93,14 @@ public final class EmbeddedServer implements AutoCloseable {
         return new EmbeddedServer(tomcat, connector, root);
     }
 
-    /** What Tomcat's conf/web.xml gives every web application, less JSP. */
-    private static void addContainerDefaults(Context context) {
-        Wrapper servlet = context.createWrapper();
-        servlet.setName("default");
-        servlet.setServletClass(DefaultServlet.class.getName());
-        servlet.setLoadOnStartup(1);
-        servlet.setOverridable(true);
-        context.addChild(servlet);
-        context.addServletMappingDecoded("/", "default");
-        Tomcat.addDefaultMimeTypeMappings(context);
-    }
-
     public int port() {
         return connector.getLocalPort();
     }
 
     /** The HTTP base URI, ending in '/'. */
     public URI uri() {
-        String address = connector.getProperty("address").toString();
+        Object bound = connector.getProperty("address");
+        String address = bound instanceof java.net.InetAddress inet ? inet.getHostAddress() : String.valueOf(bound);
         String host = address.contains(":") ? "[" + address + "]" : address;
         return URI.create("http://" + host + ":" + port() + "/");
     }

@@ -1,0 +1,79 @@
+package dev.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.runner.EmbeddedServer;
+import dev.switchboard.testing.TestSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The WAR Maven built (target/switchboard.war), dropped into an embedded Tomcat's appBase the
+ * way an admin deploys it, served by the same runner the README's run command starts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealWarTest {
+
+    private static final Path WAR = Path.of(System.getProperty("switchboard.war", "target/switchboard.war"));
+    private static EmbeddedServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EmbeddedServer.start(WAR, "127.0.0.1", 0, Path.of("target", "real-war-tomcat"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void warHoldsTheApplicationButNotTheRunner() throws Exception {
+        try (JarFile war = new JarFile(WAR.toFile())) {
+            assertTrue(war.getEntry("WEB-INF/web.xml") != null);
+            assertTrue(war.getEntry("WEB-INF/classes/dev/switchboard/echo/EchoEndpoint.class") != null);
+            assertTrue(war.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/lib/yasson-")));
+            assertFalse(war.stream().anyMatch(e -> e.getName().contains("dev/switchboard/runner/")));
+            assertFalse(war.stream().anyMatch(e -> e.getName().matches("WEB-INF/lib/(tomcat|jakarta\\.websocket|jakarta\\.servlet).*")));
+            String webXml = new String(war.getInputStream(war.getEntry("WEB-INF/web.xml")).readAllBytes());
+            assertTrue(webXml.contains("<absolute-ordering/>"));
+        }
+        assertTrue(Files.isDirectory(Path.of("target", "real-war-tomcat", "webapps", "ROOT")), "Tomcat unpacked ROOT.war");
+    }
+
+    @Test
+    void landingPageSaysWhatIsServed() throws Exception {
+        var page = Http.get(server.uri());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("<h1>Switchboard</h1>"));
+        assertTrue(page.body().contains("<code>/echo</code>"));
+        var health = Http.get(server.uri().resolve("health"));
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // stops the server
+    void echoRoundTripThenShutdownClosesWith1001() throws Exception {
+        URI echo = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
+        try (TestSocket socket = TestSocket.connect(echo)) {
+            socket.sendText("through the real WAR");
+            assertEquals("through the real WAR", socket.nextText());
+            server.close();
+            TestSocket.Close close = socket.awaitClose(Duration.ofSeconds(10));
+            assertEquals(1001, close.code(), close.toString());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jboss.shrinkwrap.api.GenericArchive;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.jboss.shrinkwrap.resolver.api.maven.Maven;
+
+/**
+ * ShrinkWrap WARs made like the real one: the compiled main classes, the runtime libraries the
+ * POM names, webapp/ with its web.xml, plus the context-params a test wants.
+ */
+public final class Deployments {
+
+    private static File[] libraries;
+
+    private Deployments() {
+    }
+
+    /** Switchboard as built, with extra context-params (full names, {@code switchboard.*}). */
+    public static WebArchive switchboard(String name, Map<String, String> contextParams) {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war");
+        war.merge(ShrinkWrap.create(GenericArchive.class).as(ExplodedImporter.class)
+                .importDirectory("target/classes").as(GenericArchive.class), "/WEB-INF/classes");
+        war.addAsLibraries(libraries());
+        war.addAsWebResource(new File("webapp/index.html"), "index.html");
+        war.setWebXML(new StringAsset(webXml(contextParams)));
+        return war;
+    }
+
+    static String webXml(Map<String, String> contextParams) {
+        String xml;
+        try {
+            xml = Files.readString(Path.of("webapp/WEB-INF/web.xml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder params = new StringBuilder();
+        contextParams.forEach((key, value) -> params.append("  <context-param><param-name>").append(key)
+                .append("</param-name><param-value>").append(value).append("</param-value></context-param>\n"));
+        int at = xml.indexOf("  <listener>");
+        return xml.substring(0, at) + params + xml.substring(at);
+    }
+
+    private static synchronized File[] libraries() {
+        if (libraries == null) {
+            libraries = Maven.configureResolver().workOffline().loadPomFromFile("pom.xml")
+                    .importCompileAndRuntimeDependencies().resolve().withTransitivity().asFile();
+        }
+        return libraries;
+    }
+}

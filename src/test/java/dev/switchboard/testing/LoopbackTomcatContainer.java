@@ -1,0 +1,126 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.runner.TomcatDefaults;
+import java.io.File;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.Host;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.startup.ContextConfig;
+import org.apache.catalina.startup.Tomcat;
+import org.jboss.arquillian.container.spi.client.container.DeployableContainer;
+import org.jboss.arquillian.container.spi.client.container.DeploymentException;
+import org.jboss.arquillian.container.spi.client.protocol.ProtocolDescription;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.HTTPContext;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.ProtocolMetaData;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.Servlet;
+import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+
+/**
+ * An Arquillian container: embedded Tomcat 11 listening on the loopback address only (the
+ * published embedded-Tomcat adapter binds every interface whatever its bindAddress says) and on
+ * any free port. A ShrinkWrap archive {@code name.war} is deployed at {@code /name} the way Tomcat
+ * deploys a WAR: web.xml parsed, the container's ServletContainerInitializers (its WebSocket
+ * support) run, annotated endpoints registered.
+ */
+public class LoopbackTomcatContainer implements DeployableContainer<LoopbackTomcatConfiguration> {
+
+    private LoopbackTomcatConfiguration configuration;
+    private Tomcat tomcat;
+    private Connector connector;
+    private Path appBase;
+
+    @Override
+    public Class<LoopbackTomcatConfiguration> getConfigurationClass() {
+        return LoopbackTomcatConfiguration.class;
+    }
+
+    @Override
+    public void setup(LoopbackTomcatConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    public ProtocolDescription getDefaultProtocol() {
+        return new ProtocolDescription("Local");
+    }
+
+    @Override
+    public void start() throws org.jboss.arquillian.container.spi.client.container.LifecycleException {
+        Path home = Path.of(configuration.getTomcatHome()).toAbsolutePath();
+        appBase = home.resolve("webapps");
+        appBase.toFile().mkdirs();
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(home.toString());
+        connector = new Connector("HTTP/1.1");
+        connector.setProperty("address", configuration.getBindAddress());
+        connector.setPort(configuration.getBindHttpPort());
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAppBase(appBase.toString());
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            throw new org.jboss.arquillian.container.spi.client.container.LifecycleException("Tomcat did not start", e);
+        }
+        if (connector.getLocalPort() < 0) {
+            throw new org.jboss.arquillian.container.spi.client.container.LifecycleException(
+                    "Tomcat could not listen on " + configuration.getBindAddress() + ":" + configuration.getBindHttpPort());
+        }
+    }
+
+    @Override
+    public void stop() throws org.jboss.arquillian.container.spi.client.container.LifecycleException {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new org.jboss.arquillian.container.spi.client.container.LifecycleException("Tomcat did not stop", e);
+        }
+    }
+
+    @Override
+    public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
+        File war = appBase.resolve(archive.getName()).toFile();
+        archive.as(ZipExporter.class).exportTo(war, true);
+        String path = contextPath(archive);
+
+        StandardContext context = new StandardContext();
+        context.setName(path);
+        context.setPath(path);
+        context.setDocBase(war.getAbsolutePath());
+        context.setParentClassLoader(getClass().getClassLoader());
+        context.addLifecycleListener(new ContextConfig());
+        TomcatDefaults.apply(context);
+        Host host = tomcat.getHost();
+        try {
+            host.addChild(context);
+        } catch (RuntimeException e) {
+            throw new DeploymentException("deploying " + archive.getName() + " failed", e);
+        }
+        if (!context.getState().isAvailable()) {
+            host.removeChild(context);
+            throw new DeploymentException(archive.getName() + " did not start; the log says why");
+        }
+        HTTPContext http = new HTTPContext(configuration.getBindAddress(), connector.getLocalPort());
+        http.add(new Servlet("default", path.isEmpty() ? "/" : path));
+        return new ProtocolMetaData().addContext(http);
+    }
+
+    @Override
+    public void undeploy(Archive<?> archive) {
+        Context context = (Context) tomcat.getHost().findChild(contextPath(archive));
+        if (context != null) {
+            tomcat.getHost().removeChild(context);
+        }
+        appBase.resolve(archive.getName()).toFile().delete();
+    }
+
+    private static String contextPath(Archive<?> archive) {
+        String name = archive.getName().replaceFirst("\\.war$", "");
+        return "ROOT".equals(name) ? "" : "/" + name;
+    }
+}
