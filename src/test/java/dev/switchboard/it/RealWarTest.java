@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The WAR Maven built (target/switchboard.war), dropped into an embedded Tomcat's appBase the
+ * The WAR Maven built (target/test.war), dropped into an embedded Tomcat's appBase the
  * way an admin deploys it, served by the same runner the README's run command starts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealWarTest {
 
-    private static final Path WAR = Path.of(System.getProperty("switchboard.war", "target/switchboard.war"));
+    private static final Path WAR = Path.of(System.getProperty("test.war", "target/test.war"));
     private static EmbeddedServer server;
 
     @BeforeAll

@@ -41,9 +41,11 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
     private ByteBuffer binary = ByteBuffer.allocate(0);
+    private final boolean reading;
     private WebSocket socket;
 
-    private TestSocket() {
+    private TestSocket(boolean reading) {
+        this.reading = reading;
     }
 
     public static TestSocket connect(URI uri) throws Refused {
@@ -52,7 +54,17 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
 
     /** Opens a WebSocket with extra request headers (Origin, Cookie...) and subprotocols offered. */
     public static TestSocket connect(URI uri, Map<String, String> headers, String... subprotocols) throws Refused {
-        TestSocket listener = new TestSocket();
+        return connect(uri, true, headers, subprotocols);
+    }
+
+    /** A client that never reads what the server sends: a slow consumer, for tests of one. */
+    public static TestSocket connectNotReading(URI uri) throws Refused {
+        return connect(uri, false, Map.of());
+    }
+
+    private static TestSocket connect(URI uri, boolean reading, Map<String, String> headers, String... subprotocols)
+            throws Refused {
+        TestSocket listener = new TestSocket(reading);
         WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         if (subprotocols.length > 0) {
@@ -127,9 +139,16 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         return closed.isDone();
     }
 
+    /** Whether the server ended the connection (seen even by a client that reads nothing). */
+    public boolean isClosedByServer() {
+        return closed.isDone() || socket.isInputClosed();
+    }
+
     @Override
     public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
+        if (reading) {
+            webSocket.request(1);
+        }
     }
 
     @Override

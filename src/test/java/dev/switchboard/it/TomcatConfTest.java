@@ -1,0 +1,144 @@
+package dev.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.catalina.startup.Catalina;
+import org.junit.jupiter.api.Test;
+
+/**
+ * tomcat-conf/ as an admin uses it: server.xml, context.xml and catalina.properties in a
+ * CATALINA_BASE, the built WAR dropped into webapps/, Tomcat started from server.xml (Catalina),
+ * plain ws:// on the HTTP connector and wss:// on the HTTPS one with a PKCS12 keystore made here.
+ */
+class TomcatConfTest {
+
+    @Test
+    void serverXmlServesTheWarOverHttpAndHttps() throws Exception {
+        Path base = Path.of("target", "tomcat-conf-test").toAbsolutePath();
+        dev.switchboard.runner.EmbeddedServer.deleteTree(base);
+        Files.createDirectories(base.resolve("conf"));
+        Files.createDirectories(base.resolve("webapps"));
+        Files.createDirectories(base.resolve("logs"));
+        for (String file : new String[] {"server.xml", "context.xml", "catalina.properties"}) {
+            Files.copy(Path.of("tomcat-conf", file), base.resolve("conf").resolve(file));
+        }
+        // every Tomcat ships a conf/web.xml; what matters here is its default servlet, without which
+        // no request (a WebSocket upgrade included) to an unmapped path reaches the filters
+        Files.writeString(base.resolve("conf/web.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.1">
+                  <servlet>
+                    <servlet-name>default</servlet-name>
+                    <servlet-class>org.apache.catalina.servlets.DefaultServlet</servlet-class>
+                    <load-on-startup>1</load-on-startup>
+                  </servlet>
+                  <servlet-mapping><servlet-name>default</servlet-name><url-pattern>/</url-pattern></servlet-mapping>
+                  <mime-mapping><extension>html</extension><mime-type>text/html</mime-type></mime-mapping>
+                </web-app>
+                """);
+        Files.copy(Path.of(System.getProperty("test.war", "target/test.war")),
+                base.resolve("webapps/ROOT.war"));
+        Path keystore = base.resolve("conf/test.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "test-secret")
+                .inheritIO().start();
+        assertEquals(0, keytool.waitFor());
+
+        int http = freePort();
+        int https = freePort();
+        System.setProperty("catalina.base", base.toString());
+        System.setProperty("catalina.home", base.toString());
+        System.setProperty("tomcat.bind.address", "127.0.0.1");
+        System.setProperty("tomcat.http.port", String.valueOf(http));
+        System.setProperty("tomcat.https.port", String.valueOf(https));
+        System.setProperty("tomcat.shutdown.port", "-1");
+        System.setProperty("tomcat.keystore.path", keystore.toString());
+        System.setProperty("tomcat.keystore.password", "test-secret");
+
+        Catalina catalina = new Catalina();
+        catalina.setParentClassLoader(getClass().getClassLoader());
+        catalina.setUseShutdownHook(false);
+        catalina.setAwait(false);
+        catalina.load();
+        catalina.start();
+        try {
+            HttpClient plain = HttpClient.newHttpClient();
+            HttpResponse<String> health = plain.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+            assertEquals("echo over ws", roundTrip(plain, URI.create("ws://127.0.0.1:" + http + "/echo"), "echo over ws"));
+
+            HttpClient tls = HttpClient.newBuilder().sslContext(trusting(keystore, "test-secret")).build();
+            HttpResponse<String> secureHealth = tls.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + https + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, secureHealth.statusCode());
+            assertEquals("echo over wss", roundTrip(tls, URI.create("wss://127.0.0.1:" + https + "/echo"), "echo over wss"));
+            assertTrue(Files.list(base.resolve("logs")).anyMatch(p -> p.getFileName().toString().startsWith("access")));
+        } finally {
+            catalina.stop();
+            for (String name : new String[] {"catalina.base", "catalina.home", "tomcat.bind.address",
+                    "tomcat.http.port", "tomcat.https.port", "tomcat.shutdown.port",
+                    "tomcat.keystore.path", "tomcat.keystore.password"}) {
+                System.clearProperty(name);
+            }
+        }
+    }
+
+    private static String roundTrip(HttpClient client, URI uri, String message) throws Exception {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+            final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    reply.complete(text.toString());
+                }
+                webSocket.request(1);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        socket.sendText(message, true).join();
+        String answer = reply.get(10, TimeUnit.SECONDS);
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+        return answer;
+    }
+
+    private static SSLContext trusting(Path keystore, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, password.toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

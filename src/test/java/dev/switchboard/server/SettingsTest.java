@@ -1,0 +1,90 @@
+package dev.switchboard.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static Properties props(String... pairs) {
+        Properties p = new Properties();
+        for (int i = 0; i < pairs.length; i += 2) {
+            p.setProperty(pairs[i], pairs[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings s = Settings.defaults();
+        assertEquals(65_536, s.get(Settings.TEXT_MESSAGE_MAX));
+        assertEquals(65_536, s.get(Settings.BINARY_MESSAGE_MAX));
+        assertEquals(8_192, s.get(Settings.WEBSOCKET_BUFFER_SIZE));
+        assertEquals(Duration.ofMinutes(5), s.get(Settings.IDLE_TIMEOUT));
+        assertEquals(Duration.ofSeconds(10), s.get(Settings.SEND_TIMEOUT));
+        assertEquals("same origin", s.get(Settings.ALLOWED_ORIGINS).toString());
+    }
+
+    @Test
+    void namesFollowTheRule() {
+        assertEquals("switchboard.text.message.max", Settings.TEXT_MESSAGE_MAX.propertyName());
+        assertEquals("SWITCHBOARD_TEXT_MESSAGE_MAX", Settings.TEXT_MESSAGE_MAX.environmentName());
+    }
+
+    @Test
+    void environmentOverridesContextParamAndSystemPropertyOverridesBoth() {
+        Map<String, String> params = Map.of("switchboard.text.message.max", "1k", "switchboard.idle.timeout", "30s");
+        Map<String, String> env = Map.of("SWITCHBOARD_TEXT_MESSAGE_MAX", "2k", "SWITCHBOARD_IDLE_TIMEOUT", "1m");
+        Settings s = Settings.load(params::get, env, props("switchboard.text.message.max", "3KiB"));
+        assertEquals(3_072, s.get(Settings.TEXT_MESSAGE_MAX));
+        assertEquals(Duration.ofMinutes(1), s.get(Settings.IDLE_TIMEOUT));
+        Settings onlyParams = Settings.load(params::get, Map.of(), new Properties());
+        assertEquals(1_024, onlyParams.get(Settings.TEXT_MESSAGE_MAX));
+    }
+
+    @Test
+    void sizesAndDurationsTakeUnits() {
+        Settings s = Settings.load(Map.of("switchboard.binary.message.max", "1MiB", "switchboard.send.timeout", "250ms",
+                "switchboard.idle.timeout", "0")::get, Map.of(), new Properties());
+        assertEquals(1 << 20, s.get(Settings.BINARY_MESSAGE_MAX));
+        assertEquals(Duration.ofMillis(250), s.get(Settings.SEND_TIMEOUT));
+        assertEquals(Duration.ZERO, s.get(Settings.IDLE_TIMEOUT));
+    }
+
+    @Test
+    void badValueNamesSettingValueAndSource() {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> Settings.load(n -> null, Map.of("SWITCHBOARD_IDLE_TIMEOUT", "soon"), new Properties()));
+        assertSame(Settings.IDLE_TIMEOUT, e.setting());
+        assertEquals("Invalid value \"soon\" for setting switchboard.idle.timeout (from environment variable"
+                + " SWITCHBOARD_IDLE_TIMEOUT): not a duration (write 250ms, 30s, 5m or 1h)", e.getMessage());
+    }
+
+    @Test
+    void valuesOutOfRangeAreRefused() {
+        assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null, Map.of(),
+                props("switchboard.websocket.buffer.size", "10")));
+        assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null, Map.of(),
+                props("switchboard.text.message.max", "4GiB")));
+        InvalidSettingException origins = assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null,
+                Map.of(), props("switchboard.allowed.origins", "https://ok.example, not an origin")));
+        assertTrue(origins.getMessage().contains("not an origin"), origins.getMessage());
+    }
+
+    @Test
+    void readmeHasTheGeneratedSettingsTable() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        assertTrue(readme.contains(Settings.markdownTable()),
+                "README.md's settings table is stale: replace it with the output of "
+                        + "`mvn -q test-compile exec:exec -Dswitchboard.main=dev.switchboard.runner.SettingsTable`");
+    }
+}
