@@ -81,6 +81,8 @@ class TomcatConfTest {
         catalina.load();
         catalina.start();
         try {
+            assertTrue(catalina.getServer() != null && catalina.getServer().getState().isAvailable(),
+                    "Tomcat did not start from tomcat-conf/server.xml; the log says why");
             HttpClient plain = HttpClient.newHttpClient();
             HttpResponse<String> health = plain.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + http + "/health")).build(), HttpResponse.BodyHandlers.ofString());
@@ -94,7 +96,9 @@ class TomcatConfTest {
             assertEquals("echo over wss", roundTrip(tls, URI.create("wss://127.0.0.1:" + https + "/echo"), "echo over wss"));
             assertTrue(Files.list(base.resolve("logs")).anyMatch(p -> p.getFileName().toString().startsWith("access")));
         } finally {
-            catalina.stop();
+            if (catalina.getServer() != null) {
+                catalina.stop();
+            }
             for (String name : new String[] {"catalina.base", "catalina.home", "tomcat.bind.address",
                     "tomcat.http.port", "tomcat.https.port", "tomcat.shutdown.port",
                     "tomcat.keystore.path", "tomcat.keystore.password"}) {

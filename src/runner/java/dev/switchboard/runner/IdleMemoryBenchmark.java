@@ -1,0 +1,142 @@
+package dev.switchboard.runner;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * Server memory per idle WebSocket: starts the WAR in its own JVM (the runner), opens N idle
+ * connections to /echo, and reads the server's heap after a full GC (through JMX, attached) and
+ * its RSS, before and after. Run once per container buffer size to show what eager per-session
+ * buffers cost: the shipped 8 KiB, and 64 KiB (what a container limit of 64 KiB would mean).
+ *
+ * <p>{@code mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.IdleMemoryBenchmark -Dswitchboard.main.args="--connections 5000"}
+ */
+public final class IdleMemoryBenchmark {
+
+    private IdleMemoryBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war = null;
+        int connections = 5000;
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--war" -> war = Path.of(args[i + 1]);
+                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                default -> { }
+            }
+        }
+        System.out.printf("Idle /echo WebSockets: %d connections; server JVM -Xms1g -Xmx1g -XX:+AlwaysPreTouch (G1)%n",
+                connections);
+        System.out.printf("%-28s %14s %14s %14s%n", "container buffers", "heap/conn (B)", "RSS/conn (B)", "heap base (MB)");
+        for (String buffer : new String[] {"8KiB", "64KiB"}) {
+            measure(war, buffer, connections);
+        }
+    }
+
+    private static void measure(Path war, String buffer, int connections) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+                "-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedServer.class.getName(),
+                "--war", war.toString(), "--port", String.valueOf(port),
+                "--base", "target/idle-benchmark-" + buffer);
+        builder.environment().put("SWITCHBOARD_WEBSOCKET_BUFFER_SIZE", buffer);
+        builder.environment().put("SWITCHBOARD_IDLE_TIMEOUT", "0");
+        builder.redirectErrorStream(true).redirectOutput(new File("target/idle-benchmark-" + buffer + ".log"));
+        Process server = builder.start();
+        List<WebSocket> sockets = new ArrayList<>();
+        HttpClient client = HttpClient.newHttpClient();
+        try {
+            URI echo = URI.create("ws://127.0.0.1:" + port + "/echo");
+            awaitUp(echo, client);
+            try (JMXConnector jmx = attach(server.pid())) {
+                MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                        ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+                long heapBefore = heapAfterGc(memory);
+                long rssBefore = rss(server.pid());
+                for (int i = 0; i < connections; i += 100) {
+                    List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
+                    for (int j = i; j < Math.min(connections, i + 100); j++) {
+                        batch.add(client.newWebSocketBuilder().buildAsync(echo, new WebSocket.Listener() { }));
+                    }
+                    for (CompletableFuture<WebSocket> f : batch) {
+                        sockets.add(f.get(30, TimeUnit.SECONDS));
+                    }
+                }
+                Thread.sleep(2000);
+                long heapAfter = heapAfterGc(memory);
+                long rssAfter = rss(server.pid());
+                System.out.printf("%-28s %14d %14d %14d%n", buffer + (buffer.equals("8KiB") ? " (shipped)" : ""),
+                        (heapAfter - heapBefore) / connections, (rssAfter - rssBefore) / connections,
+                        heapBefore / (1024 * 1024));
+            }
+        } finally {
+            for (WebSocket socket : sockets) {
+                socket.abort();
+            }
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitUp(URI echo, HttpClient client) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                client.newWebSocketBuilder().buildAsync(echo, new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS).abort();
+                return;
+            } catch (Exception notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("server did not come up; see target/idle-benchmark-*.log", notYet);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static JMXConnector attach(long pid) throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+        try {
+            return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+        } finally {
+            vm.detach();
+        }
+    }
+
+    private static long heapAfterGc(MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+            Thread.sleep(300);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static long rss(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+}
