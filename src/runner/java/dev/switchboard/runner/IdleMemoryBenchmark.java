@@ -24,7 +24,7 @@ import javax.management.remote.JMXServiceURL;
  * its RSS, before and after. Run once per container buffer size to show what eager per-session
  * buffers cost: the shipped 8 KiB, and 64 KiB (what a container limit of 64 KiB would mean).
  *
- * <p>{@code mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.IdleMemoryBenchmark -Dswitchboard.main.args="--connections 5000"}
+ * <p>{@code mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.IdleMemoryBenchmark -Dswitchboard.main.args="--connections 3000"}
  */
 public final class IdleMemoryBenchmark {
 
@@ -33,7 +33,7 @@ public final class IdleMemoryBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path war = null;
-        int connections = 5000;
+        int connections = 3000;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
