@@ -9,14 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.switchboard.testing.TestSocket;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.catalina.startup.Catalina;
@@ -108,24 +105,10 @@ class TomcatConfTest {
     }
 
     private static String roundTrip(HttpClient client, URI uri, String message) throws Exception {
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-            final StringBuilder text = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    reply.complete(text.toString());
-                }
-                webSocket.request(1);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
-        socket.sendText(message, true).join();
-        String answer = reply.get(10, TimeUnit.SECONDS);
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
-        return answer;
+        try (TestSocket socket = TestSocket.connect(client, uri)) {
+            socket.sendText(message);
+            return socket.nextText();
+        }
     }
 
     private static SSLContext trusting(Path keystore, String password) throws Exception {

@@ -62,10 +62,20 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         return connect(uri, false, Map.of());
     }
 
+    /** Through a client of the caller's (one that trusts a test certificate, say). */
+    public static TestSocket connect(HttpClient client, URI uri) throws Refused {
+        return connect(client, uri, true, Map.of());
+    }
+
     private static TestSocket connect(URI uri, boolean reading, Map<String, String> headers, String... subprotocols)
             throws Refused {
+        return connect(CLIENT, uri, reading, headers, subprotocols);
+    }
+
+    private static TestSocket connect(HttpClient client, URI uri, boolean reading, Map<String, String> headers,
+                                      String... subprotocols) throws Refused {
         TestSocket listener = new TestSocket(reading);
-        WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
