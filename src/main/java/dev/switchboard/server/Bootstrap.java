@@ -20,8 +20,6 @@ public final class Bootstrap implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
 
-    /** Servlet context attribute holding the deployment's {@link Settings}. */
-    public static final String SETTINGS = Settings.class.getName();
     /** Servlet context attribute holding the deployment's {@link SessionRegistry}. */
     public static final String REGISTRY = SessionRegistry.class.getName();
 
@@ -48,7 +46,6 @@ public final class Bootstrap implements ServletContextListener {
         HandshakePolicy handshake = new HandshakePolicy(settings.get(Settings.ALLOWED_ORIGINS),
                 settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry));
 
-        context.setAttribute(SETTINGS, settings);
         context.setAttribute(REGISTRY, registry);
         context.setAttribute(HandshakePolicy.ATTRIBUTE, handshake);
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits

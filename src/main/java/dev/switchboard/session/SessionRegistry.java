@@ -65,6 +65,9 @@ public final class SessionRegistry {
     public void closeAll(String reason) {
         CloseReason going = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, reason);
         for (Connection connection : open.values()) {
+            if (!connection.isOpen()) {
+                continue; // already closing for a reason of its own, counted there
+            }
             try {
                 countClose(CloseCause.SHUTDOWN);
                 connection.close(going);
