@@ -75,6 +75,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 httpSessionAttributes(request.getHttpSession()), request.getUserPrincipal());
         config.getUserProperties().put(ConnectionInfo.KEY, info);
         config.getUserProperties().put(SessionEnvironment.KEY, policy.environment());
+        config.getUserProperties().putAll(policy.endpointServices());
     }
 
     private static Map<String, List<String>> caseInsensitive(Map<String, List<String>> headers) {

@@ -3,6 +3,8 @@ package dev.switchboard.handshake;
 import dev.switchboard.session.SessionEnvironment;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,6 +20,7 @@ public final class HandshakePolicy {
     private final List<String> copiedHeaders;
     private final SessionEnvironment environment;
     private final LongAdder refusedOrigins = new LongAdder();
+    private final Map<String, Object> endpointServices = new ConcurrentHashMap<>();
 
     public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment) {
         this.origins = origins;
@@ -35,6 +38,15 @@ public final class HandshakePolicy {
 
     public SessionEnvironment environment() {
         return environment;
+    }
+
+    /** Hands an object to every new connection's endpoint, in its user properties under {@code key}. */
+    public void provide(String key, Object service) {
+        endpointServices.put(key, service);
+    }
+
+    Map<String, Object> endpointServices() {
+        return endpointServices;
     }
 
     void countRefusedOrigin() {

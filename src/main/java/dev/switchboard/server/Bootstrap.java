@@ -8,7 +8,21 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.server.ServerContainer;
+import dev.switchboard.broker.Broker;
+import dev.switchboard.security.PasswordAuthenticator;
+import dev.switchboard.stomp.StompDecoder;
+import dev.switchboard.stomp.StompServer;
+import dev.switchboard.stomp.app.ApplicationRouter;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +36,12 @@ public final class Bootstrap implements ServletContextListener {
 
     /** Servlet context attribute holding the deployment's {@link SessionRegistry}. */
     public static final String REGISTRY = SessionRegistry.class.getName();
+
+    /** Servlet context attribute holding the deployment's {@link StompServer} (its router takes handlers). */
+    public static final String STOMP = StompServer.class.getName();
+
+    private static final String BACKGROUND = Bootstrap.class.getName() + ".background";
+    private static final String JSONB = Bootstrap.class.getName() + ".jsonb";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -43,13 +63,58 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.BINARY_MESSAGE_MAX), settings.get(Settings.IDLE_TIMEOUT),
                 settings.get(Settings.SEND_TIMEOUT), settings.get(Settings.OUTBOUND_QUEUE_MAX));
         SessionRegistry registry = new SessionRegistry();
+        ScheduledThreadPoolExecutor background = background(contextName(context));
         HandshakePolicy handshake = new HandshakePolicy(settings.get(Settings.ALLOWED_ORIGINS),
-                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry));
+                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background));
+        Jsonb jsonb = JsonbBuilder.create();
+        StompServer stomp;
+        try {
+            stomp = stompServer(settings, background, jsonb, context.getClassLoader());
+        } catch (RuntimeException e) {
+            background.shutdownNow();
+            throw e;
+        }
+        handshake.provide(StompServer.KEY, stomp);
 
         context.setAttribute(REGISTRY, registry);
         context.setAttribute(HandshakePolicy.ATTRIBUTE, handshake);
+        context.setAttribute(STOMP, stomp);
+        context.setAttribute(BACKGROUND, background);
+        context.setAttribute(JSONB, jsonb);
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
-                + ", container buffers " + buffer + " bytes");
+                + ", container buffers " + buffer + " bytes; STOMP handlers " + stomp.router().mappings());
+    }
+
+    private static StompServer stompServer(Settings settings, ScheduledExecutorService background, Jsonb jsonb,
+                                           ClassLoader loader) {
+        StompServer.Limits limits = new StompServer.Limits(
+                new StompDecoder.Limits(settings.get(Settings.STOMP_FRAME_MAX),
+                        settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
+                settings.get(Settings.STOMP_SUBSCRIPTIONS_MAX), settings.get(Settings.STOMP_TRANSACTION_FRAMES_MAX));
+        Broker broker = new Broker(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX));
+        AtomicReference<StompServer> self = new AtomicReference<>();
+        ApplicationRouter router = new ApplicationRouter(broker, jsonb, () -> self.get().nextMessageId());
+        List<Duration> beats = settings.get(Settings.STOMP_HEARTBEAT);
+        StompServer server = new StompServer(limits, beats.get(0), beats.get(1), broker, router,
+                new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
+                background);
+        self.set(server);
+        router.registerClasses(settings.get(Settings.STOMP_HANDLERS), loader);
+        return server;
+    }
+
+    /** The deployment's timer and closer threads: named, daemon, stopped on undeploy. */
+    private static ScheduledThreadPoolExecutor background(String name) {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, task -> {
+            Thread t = new Thread(task, "switchboard" + (name.equals("/") ? "" : name.replace('/', '-'))
+                    + "-background-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return pool;
     }
 
     @Override
@@ -62,6 +127,27 @@ public final class Bootstrap implements ServletContextListener {
             LOG.info(() -> "Switchboard stopped at " + contextName(context) + "; closed " + open + " connections with 1001");
         }
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
+        context.removeAttribute(STOMP);
+        if (context.getAttribute(BACKGROUND) instanceof ScheduledThreadPoolExecutor background) {
+            background.shutdown();
+            try {
+                if (!background.awaitTermination(5, TimeUnit.SECONDS)) {
+                    background.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                background.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+            context.removeAttribute(BACKGROUND);
+        }
+        if (context.getAttribute(JSONB) instanceof Jsonb jsonb) {
+            try {
+                jsonb.close();
+            } catch (Exception e) {
+                LOG.log(java.util.logging.Level.FINE, "closing JSON-B failed", e);
+            }
+            context.removeAttribute(JSONB);
+        }
     }
 
     private static String contextName(ServletContext context) {

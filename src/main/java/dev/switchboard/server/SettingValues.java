@@ -51,6 +51,37 @@ final class SettingValues {
         };
     }
 
+    /** A non-negative whole number. */
+    static int count(String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("not a count (write a whole number such as 100)");
+    }
+
+    /** "true" or "false". */
+    static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("not a boolean (write true or false)");
+        };
+    }
+
+    /** Two durations separated by a comma: "10s,10s". */
+    static List<Duration> twoDurations(String text) {
+        List<String> parts = list(text);
+        if (parts.size() != 2) {
+            throw new IllegalArgumentException("not two durations (write 10s,10s)");
+        }
+        return List.of(duration(parts.get(0)), duration(parts.get(1)));
+    }
+
     /** Comma-separated, blanks dropped. */
     static List<String> list(String text) {
         return Arrays.stream(text.split(","))

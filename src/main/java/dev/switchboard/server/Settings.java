@@ -59,8 +59,9 @@ public final class Settings {
 
     public static final Setting<Integer> OUTBOUND_QUEUE_MAX = new Setting<>(
             "outbound.queue.max", "size", "1MiB",
-            "Most data waiting to be sent to one connection. A client that lets more pile up is a slow"
-                    + " consumer: it is closed with 1008 and counted.",
+            "Most data waiting to be sent to one connection (characters for text). A client that lets more"
+                    + " pile up, or whose one write stays stuck longer than `send.timeout` while more waits,"
+                    + " is a slow consumer: it is closed with 1008 and counted.",
             text -> SettingValues.atLeast(1024, SettingValues.size(text)));
 
     public static final Setting<List<String>> HANDSHAKE_HEADERS = new Setting<>(
@@ -69,10 +70,71 @@ public final class Settings {
                     + " application (names are case-insensitive).",
             SettingValues::list);
 
+    public static final Setting<Integer> STOMP_FRAME_MAX = new Setting<>(
+            "stomp.frame.max", "size", "64KiB",
+            "Largest STOMP frame (command, headers and body) a client may send; frames may span several"
+                    + " WebSocket messages. A larger one gets an ERROR frame and the connection closes.",
+            text -> SettingValues.atLeast(1024, SettingValues.size(text)));
+
+    public static final Setting<Integer> STOMP_HEADER_COUNT_MAX = new Setting<>(
+            "stomp.header.count.max", "count", "64",
+            "Most headers in one STOMP frame.",
+            text -> SettingValues.atLeast(8, SettingValues.count(text)));
+
+    public static final Setting<Integer> STOMP_HEADER_LINE_MAX = new Setting<>(
+            "stomp.header.line.max", "size", "8KiB",
+            "Longest STOMP command or header line, in bytes.",
+            text -> SettingValues.atLeast(256, SettingValues.size(text)));
+
+    public static final Setting<Integer> STOMP_SUBSCRIPTIONS_MAX = new Setting<>(
+            "stomp.subscriptions.max", "count", "256",
+            "Most subscriptions one STOMP session may hold at once.",
+            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+
+    public static final Setting<Integer> STOMP_TRANSACTION_FRAMES_MAX = new Setting<>(
+            "stomp.transaction.frames.max", "count", "1000",
+            "Most SEND/ACK/NACK frames one open STOMP transaction may hold (they are kept until COMMIT).",
+            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+
+    public static final Setting<Integer> STOMP_QUEUE_BUFFER_MAX = new Setting<>(
+            "stomp.queue.buffer.max", "count", "1000",
+            "Messages a `/queue/...` destination keeps while it has no subscriber. When full, a SEND to it"
+                    + " gets an ERROR (never dropped silently).",
+            text -> SettingValues.atLeast(0, SettingValues.count(text)));
+
+    public static final Setting<List<Duration>> STOMP_HEARTBEAT = new Setting<>(
+            "stomp.heartbeat", "two durations", "10s,10s",
+            "The server's STOMP heart-beat offer: how often it can send heart-beats, then how often it"
+                    + " wants them from the client (negotiated with the client's `heart-beat` header, per"
+                    + " the spec). A client silent for twice the agreed interval is disconnected. `0,0`: none.",
+            SettingValues::twoDurations);
+
+    public static final Setting<List<String>> STOMP_USERS = new Setting<>(
+            "stomp.users", "user list", "",
+            "`name:password` pairs checked against CONNECT's `login`/`passcode`. Empty: login and passcode"
+                    + " are ignored and sessions are anonymous unless the HTTP upgrade request was"
+                    + " authenticated (its principal is used).",
+            SettingValues::list);
+
+    public static final Setting<Boolean> STOMP_ANONYMOUS = new Setting<>(
+            "stomp.anonymous", "boolean", "true",
+            "Whether a CONNECT without credentials (and no authenticated HTTP principal) is accepted.",
+            SettingValues::bool);
+
+    public static final Setting<List<String>> STOMP_HANDLERS = new Setting<>(
+            "stomp.handlers", "class list", "dev.switchboard.stomp.app.EchoHandler",
+            "Application handler classes for `/app/...` destinations (methods annotated"
+                    + " `@MessageMapping`), created once per deployment with a public no-argument"
+                    + " constructor or one taking `Messaging`. Nothing is scanned.",
+            SettingValues::list);
+
     /** All settings, in the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
-            IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS);
+            IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
+            STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
+            STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_HEARTBEAT, STOMP_USERS,
+            STOMP_ANONYMOUS, STOMP_HANDLERS);
 
     private final Map<Setting<?>, Object> values;
 

@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.session.SessionRegistry;
+import dev.switchboard.stomp.StompServer;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.http.HttpServlet;
@@ -44,6 +45,9 @@ public final class StatsServlet extends HttpServlet {
             body.put("connections", registry == null ? 0 : registry.openCount());
         } else {
             body.put("connections", registry == null ? Map.of() : registry.counters());
+            if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
+                body.put("stomp", stomp.stats());
+            }
             body.put("handshake", Map.of("refusedOrigin", handshake == null ? 0 : handshake.refusedOrigins()));
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));

@@ -24,11 +24,23 @@ public interface Connection {
      */
     boolean sendText(String text);
 
+    /**
+     * Queues one text message made of these parts, joined only when it leaves (so that a
+     * pre-encoded message shared by many recipients is not copied per recipient until then).
+     */
+    boolean sendText(String... parts);
+
+    /** Characters/bytes queued and in flight to this connection. */
+    long queuedSize();
+
     /** Queues a binary message; see {@link #sendText}. The buffer must not be changed afterwards. */
     boolean sendBinary(ByteBuffer data);
 
     /** Closes with the given code and reason; does nothing when already closed. */
     void close(CloseReason reason);
+
+    /** Closes once what is queued has been written (a last ERROR or RECEIPT frame, say). */
+    void closeAfterSent(CloseReason reason);
 
     boolean isOpen();
 }

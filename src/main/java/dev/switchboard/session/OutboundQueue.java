@@ -10,6 +10,11 @@ import java.util.function.Consumer;
 /**
  * A connection's bounded queue of outgoing messages and the one asynchronous write in flight.
  *
+ * <p>With coalescing on (protocols whose messages may be joined, such as STOMP, where one
+ * WebSocket message may carry several frames), everything that piled up behind a write in
+ * flight leaves in the next write, up to {@link #COALESCE_MAX}: under backlog the socket sees few
+ * large writes, while a lone message still leaves at once.
+ *
  * <p>Callers never block and never write under a lock: {@link #offer} queues, and the thread
  * that finds the socket idle drains the queue, one send at a time, until it is empty. A send that
  * completes on the sending thread is continued by the loop, not by recursion; one that completes
@@ -19,8 +24,28 @@ final class OutboundQueue {
 
     enum Offer { QUEUED, CLOSED, OVERFLOW }
 
+    /** Most characters or bytes joined into one write. */
+    static final int COALESCE_MAX = 64 * 1024;
+
+    /** Text made of parts sent as one message (a pre-encoded frame around a per-recipient header). */
+    record TextParts(String[] parts, int length) {
+        void appendTo(StringBuilder out) {
+            for (String part : parts) {
+                out.append(part);
+            }
+        }
+
+        String join() {
+            StringBuilder out = new StringBuilder(length);
+            appendTo(out);
+            return out.toString();
+        }
+    }
+
     private final RemoteEndpoint.Async remote;
     private final long max;
+    private final long stallNanos;
+    private final boolean coalesce;
     private final Consumer<Throwable> onFailure;
     private final SendHandler handler = this::onSent;
 
@@ -32,21 +57,35 @@ final class OutboundQueue {
     private boolean inSend;       // the drainer is inside the container's send call
     private boolean sendDone;     // the last send completed
     private boolean shut;
+    private long sendStarted;     // System.nanoTime() when the write in flight started
+    private Runnable whenDrained; // runs once nothing is pending or in flight
 
-    OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, Consumer<Throwable> onFailure) {
+    /**
+     * @param maxQueued most characters/bytes pending (plus in flight) before the reader is too slow
+     * @param stall     longest one write may stay in flight while more waits behind it
+     */
+    OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
+                  Consumer<Throwable> onFailure) {
         this.remote = remote;
         this.max = maxQueued;
+        this.stallNanos = stall.toNanos();
+        this.coalesce = coalesce;
         this.onFailure = onFailure;
     }
 
-    /** Queues a String or a ByteBuffer. A lone message larger than the limit still goes. */
+    /**
+     * Queues a String, a ByteBuffer or {@link TextParts}. A lone message larger than the limit
+     * still goes. Overflows when the queue would pass its size, or when the write in flight has
+     * been stuck longer than the stall limit while more waits.
+     */
     Offer offer(Object message) {
         int size = sizeOf(message);
         synchronized (lock) {
             if (shut) {
                 return Offer.CLOSED;
             }
-            if (queuedSize > 0 && queuedSize + size > max) {
+            if (queuedSize > 0 && (queuedSize + size > max
+                    || (inFlightSize > 0 && System.nanoTime() - sendStarted > stallNanos))) {
                 shut = true;
                 pending.clear();
                 return Offer.OVERFLOW;
@@ -70,6 +109,31 @@ final class OutboundQueue {
         }
     }
 
+    /**
+     * Runs the action once everything queued so far has been written (or the queue failed or was
+     * shut); at once when nothing is pending. Used to close after a last frame.
+     */
+    void whenDrained(Runnable action) {
+        synchronized (lock) {
+            if (draining || (!pending.isEmpty() && !shut)) {
+                whenDrained = action;
+                return;
+            }
+        }
+        action.run();
+    }
+
+    private void runWhenDrained() {
+        Runnable action;
+        synchronized (lock) {
+            action = whenDrained;
+            whenDrained = null;
+        }
+        if (action != null) {
+            action.run();
+        }
+    }
+
     long queuedSize() {
         synchronized (lock) {
             return queuedSize;
@@ -83,11 +147,13 @@ final class OutboundQueue {
                 next = shut ? null : pending.poll();
                 if (next == null) {
                     draining = false;
-                    return;
+                } else {
+                    next = startSend(next);
                 }
-                inFlightSize = sizeOf(next);
-                inSend = true;
-                sendDone = false;
+            }
+            if (next == null) {
+                runWhenDrained();
+                return;
             }
             try {
                 if (next instanceof String text) {
@@ -106,6 +172,26 @@ final class OutboundQueue {
                 }
             }
         }
+    }
+
+    /** Under the lock: joins what waits behind the first item (when coalescing) and marks the send. */
+    private Object startSend(Object first) {
+        Object next = first;
+        if (coalesce && !pending.isEmpty() && sizeOf(first) < COALESCE_MAX) {
+            if (first instanceof ByteBuffer binary) {
+                next = joinBinary(binary);
+            } else if (!(pending.peek() instanceof ByteBuffer)) {
+                next = joinText(first);
+            }
+        }
+        if (next instanceof TextParts parts) {
+            next = parts.join();
+        }
+        inFlightSize = sizeOf(next);
+        sendStarted = System.nanoTime();
+        inSend = true;
+        sendDone = false;
+        return next;
     }
 
     private void onSent(SendResult result) {
@@ -132,9 +218,57 @@ final class OutboundQueue {
             pending.clear();
         }
         onFailure.accept(cause);
+        runWhenDrained();
+    }
+
+    /** Under the lock: the first text item and the text items after it, up to the limit, as one. */
+    private String joinText(Object first) {
+        StringBuilder out = new StringBuilder(Math.min(COALESCE_MAX, 4 * sizeOf(first)));
+        appendText(out, first);
+        while (!pending.isEmpty() && !(pending.peek() instanceof ByteBuffer)
+                && out.length() + sizeOf(pending.peek()) <= COALESCE_MAX) {
+            appendText(out, pending.poll());
+        }
+        return out.toString();
+    }
+
+    private static void appendText(StringBuilder out, Object item) {
+        if (item instanceof String text) {
+            out.append(text);
+        } else {
+            ((TextParts) item).appendTo(out);
+        }
+    }
+
+    /** Under the lock: the first binary item and the binary items after it, up to the limit, as one. */
+    private ByteBuffer joinBinary(ByteBuffer first) {
+        int total = first.remaining();
+        int count = 0;
+        for (Object item : pending) {
+            if (!(item instanceof ByteBuffer b) || total + b.remaining() > COALESCE_MAX) {
+                break;
+            }
+            total += b.remaining();
+            count++;
+        }
+        if (count == 0) {
+            return first;
+        }
+        ByteBuffer out = ByteBuffer.allocate(total);
+        out.put(first.duplicate());
+        for (int i = 0; i < count; i++) {
+            out.put(((ByteBuffer) pending.poll()).duplicate());
+        }
+        return out.flip();
     }
 
     private static int sizeOf(Object message) {
-        return message instanceof String text ? text.length() : ((ByteBuffer) message).remaining();
+        if (message instanceof String text) {
+            return text.length();
+        }
+        if (message instanceof TextParts parts) {
+            return parts.length();
+        }
+        return ((ByteBuffer) message).remaining();
     }
 }

@@ -1,10 +1,14 @@
 package dev.switchboard.session;
 
+import java.util.concurrent.ScheduledExecutorService;
+
 /**
- * What every connection of one deployment shares: its limits and the registry that counts and
- * closes connections. The handshake leaves it in each session's user properties under {@link #KEY}.
+ * What every connection of one deployment shares: its limits, the registry that counts and
+ * closes connections, and the deployment's background threads (timers, closes that must not run
+ * on a publisher's thread), which the deployment stops on undeploy. The handshake leaves it in
+ * each session's user properties under {@link #KEY}.
  */
-public record SessionEnvironment(SessionLimits limits, SessionRegistry registry) {
+public record SessionEnvironment(SessionLimits limits, SessionRegistry registry, ScheduledExecutorService background) {
 
     public static final String KEY = SessionEnvironment.class.getName();
 }

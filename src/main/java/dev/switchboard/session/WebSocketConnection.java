@@ -32,7 +32,10 @@ public final class WebSocketConnection implements Connection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean removed = new AtomicBoolean();
 
-    private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info) {
+    /** Tomcat's user property bounding its blocking sends, which include the close frame. */
+    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+    private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info, boolean coalesce) {
         this.ws = ws;
         this.environment = environment;
         this.info = info;
@@ -41,7 +44,10 @@ public final class WebSocketConnection implements Connection {
         this.binary = new BinaryAssembler(limits.binaryMessageMax());
         ws.setMaxIdleTimeout(limits.idleTimeout().toMillis());
         ws.getAsyncRemote().setSendTimeout(limits.sendTimeout().toMillis());
-        this.outbound = new OutboundQueue(ws.getAsyncRemote(), limits.outboundMax(), this::sendFailed);
+        // A close waits for the write in flight; to a stalled reader that must not take long.
+        ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
+        this.outbound = new OutboundQueue(ws.getAsyncRemote(), limits.outboundMax(), limits.sendTimeout(), coalesce,
+                this::sendFailed);
     }
 
     /**
@@ -49,13 +55,22 @@ public final class WebSocketConnection implements Connection {
      * {@link SessionEnvironment} and the {@link ConnectionInfo} in the user properties.
      */
     public static WebSocketConnection open(Session ws, EndpointConfig config) {
+        return open(ws, config, false);
+    }
+
+    /**
+     * As {@link #open(Session, EndpointConfig)}; with {@code coalesce}, messages queued behind a
+     * write in flight are joined into one WebSocket message (for protocols like STOMP that frame
+     * their own messages inside WebSocket messages).
+     */
+    public static WebSocketConnection open(Session ws, EndpointConfig config, boolean coalesce) {
         Object environment = config.getUserProperties().get(SessionEnvironment.KEY);
         Object info = config.getUserProperties().get(ConnectionInfo.KEY);
         if (!(environment instanceof SessionEnvironment env) || !(info instanceof ConnectionInfo connectionInfo)) {
             throw new IllegalStateException("endpoint " + config.getClass().getName()
                     + " was opened without Switchboard's handshake configurator (see HandshakeConfigurator)");
         }
-        WebSocketConnection connection = new WebSocketConnection(ws, env, connectionInfo);
+        WebSocketConnection connection = new WebSocketConnection(ws, env, connectionInfo, coalesce);
         env.registry().add(connection);
         return connection;
     }
@@ -86,6 +101,14 @@ public final class WebSocketConnection implements Connection {
             closeFor(CloseCause.MESSAGE_TOO_BIG, new CloseReason(CloseCodes.TOO_BIG, e.getMessage()));
             return null;
         }
+    }
+
+    /**
+     * Counts a whole message received by an endpoint that reads message parts itself (framing
+     * protocols with their own limits, such as STOMP).
+     */
+    public void countMessageIn() {
+        environment.registry().countIn();
     }
 
     /**
@@ -135,6 +158,20 @@ public final class WebSocketConnection implements Connection {
     }
 
     @Override
+    public boolean sendText(String... parts) {
+        int length = 0;
+        for (String part : parts) {
+            length += part.length();
+        }
+        return offered(outbound.offer(new OutboundQueue.TextParts(parts, length)));
+    }
+
+    @Override
+    public long queuedSize() {
+        return outbound.queuedSize();
+    }
+
+    @Override
     public boolean sendBinary(ByteBuffer data) {
         return offered(outbound.offer(data));
     }
@@ -161,6 +198,11 @@ public final class WebSocketConnection implements Connection {
     }
 
     @Override
+    public void closeAfterSent(CloseReason reason) {
+        outbound.whenDrained(() -> close(reason));
+    }
+
+    @Override
     public boolean isOpen() {
         return !closing.get() && ws.isOpen();
     }
@@ -178,7 +220,13 @@ public final class WebSocketConnection implements Connection {
             environment.registry().countClose(cause);
             outbound.shut();
             LOG.fine(() -> "closing " + id() + ": " + reason);
-            closeQuietly(reason);
+            // Not on this thread: it may be a publisher fanning out, and a container's close
+            // can wait for the write in flight to this very client.
+            try {
+                environment.background().execute(() -> closeQuietly(reason));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                closeQuietly(reason);
+            }
         }
     }
 

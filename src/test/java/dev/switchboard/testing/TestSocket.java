@@ -105,6 +105,20 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         socket.sendBinary(message, true).join();
     }
 
+    /** Sends one part of a text message; the message ends with the part marked last. */
+    public void sendTextPart(String part, boolean last) {
+        socket.sendText(part, last).join();
+    }
+
+    /** The next whole message (a String or a ByteBuffer), or null when none comes in time. */
+    public Object poll(Duration timeout) {
+        try {
+            return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The next whole text message, failing after 10 s. */
     public String nextText() {
         Object next = next();

@@ -1,0 +1,206 @@
+package dev.switchboard.broker;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory broker: {@code /topic/**} publish/subscribe (patterns allowed),
+ * {@code /queue/**} one consumer per message with acknowledgements, and user destinations: a
+ * session of user {@code bob} subscribing to {@code /user/queue/x} gets what is sent to
+ * {@code /user/bob/queue/x} (or {@link #sendToUser}), on every session of bob's.
+ *
+ * <p>Publishing delivers on the caller's thread, so messages from one sender reach each
+ * subscriber in the order sent. It knows nothing of STOMP or WebSocket.
+ */
+public final class Broker {
+
+    public static final String TOPIC = "/topic/";
+    public static final String QUEUE = "/queue/";
+    public static final String USER = "/user/";
+
+    private final int queueBufferMax;
+    private final TopicRegistry topics = new TopicRegistry();
+    private final Map<String, MessageQueue> queues = new ConcurrentHashMap<>();
+    private final BrokerCounters counters = new BrokerCounters();
+
+    /** @param queueBufferMax messages a {@code /queue} destination keeps while nobody consumes */
+    public Broker(int queueBufferMax) {
+        this.queueBufferMax = queueBufferMax;
+    }
+
+    /** True for a destination the broker serves (topic, queue, user). */
+    public static boolean isBrokerDestination(String destination) {
+        return destination.startsWith(TOPIC) || destination.startsWith(QUEUE) || destination.startsWith(USER);
+    }
+
+    /**
+     * Subscribes. {@code user} is the name user destinations resolve to for this session (the
+     * principal's name, or a per-session name for anonymous sessions).
+     *
+     * @throws BrokerException for a destination the broker does not serve, or a bad pattern
+     */
+    public Subscription subscribe(Subscriber owner, String user, String id, String destination, AckMode ack,
+                                  Object tag) throws BrokerException {
+        Subscription s;
+        if (destination.startsWith(TOPIC)) {
+            DestinationPattern pattern = null;
+            if (DestinationPattern.isPattern(destination)) {
+                try {
+                    pattern = DestinationPattern.compile(destination);
+                } catch (IllegalArgumentException e) {
+                    throw new BrokerException("bad destination pattern " + destination + ": " + e.getMessage());
+                }
+            }
+            s = new Subscription(owner, id, destination, destination, ack, tag, pattern);
+            topics.add(s);
+        } else if (destination.startsWith(QUEUE)) {
+            noPattern(destination);
+            s = new Subscription(owner, id, destination, destination, ack, tag, null);
+            queue(destination).subscribe(s);
+        } else if (destination.startsWith(USER)) {
+            noPattern(destination);
+            String rest = destination.substring(USER.length() - 1);
+            if (!rest.startsWith(QUEUE) && !rest.startsWith(TOPIC)) {
+                throw new BrokerException("subscribe to /user/queue/... (or /user/topic/...); "
+                        + destination + " is another user's destination or not a user destination");
+            }
+            s = new Subscription(owner, id, destination, userKey(user, rest), ack, tag, null);
+            topics.add(s);
+        } else {
+            throw new BrokerException("no such destination " + destination
+                    + ": subscribe to /topic/..., /queue/... or /user/queue/...");
+        }
+        counters.subscribes.increment();
+        return s;
+    }
+
+    public void unsubscribe(Subscription s) {
+        if (s.queue != null) {
+            s.queue.unsubscribe(s);
+        } else {
+            topics.remove(s);
+        }
+        counters.unsubscribes.increment();
+    }
+
+    /**
+     * Publishes to {@code /topic/...}, {@code /queue/...} or {@code /user/{name}/queue/...}.
+     * Returns how many subscriptions got it (for a queue, 1 also when it waits for a consumer).
+     *
+     * @throws BrokerException when a queue with no consumer has no room, or the destination is
+     *                         not the broker's; nothing was delivered
+     */
+    public int publish(Message message) throws BrokerException {
+        String destination = message.destination();
+        counters.published.increment();
+        if (destination.startsWith(TOPIC)) {
+            return fanOut(message, destination);
+        }
+        if (destination.startsWith(QUEUE)) {
+            noPattern(destination);
+            if (!queue(destination).offer(message)) {
+                counters.queueFull.increment();
+                throw new BrokerException("queue " + destination + " is full: " + queueBufferMax
+                        + " messages wait for a consumer; message not accepted");
+            }
+            return 1;
+        }
+        if (destination.startsWith(USER)) {
+            int slash = destination.indexOf('/', USER.length());
+            if (slash < 0) {
+                throw new BrokerException("a user destination is /user/{name}/queue/...; got " + destination);
+            }
+            return sendToUser(destination.substring(USER.length(), slash), message, destination.substring(slash));
+        }
+        throw new BrokerException("no such destination " + destination);
+    }
+
+    /**
+     * Sends to every session of the user subscribed to {@code /user} + {@code userDestination}
+     * (say {@code /queue/replies}); they see it under that name.
+     */
+    public int sendToUser(String user, Message message, String userDestination) {
+        Message shown = message.at(USER.substring(0, USER.length() - 1) + userDestination);
+        return fanOut(shown, userKey(user, userDestination));
+    }
+
+    private int fanOut(Message message, String routingKey) {
+        int n = 0;
+        for (Subscription s : topics.exact(routingKey)) {
+            n += deliver(s, message);
+        }
+        if (routingKey.startsWith(TOPIC)) {
+            for (Subscription s : topics.matching(routingKey)) {
+                n += deliver(s, message);
+            }
+        }
+        counters.deliveries.add(n);
+        return n;
+    }
+
+    private int deliver(Subscription s, Message message) {
+        if (s.owner().deliver(s, message, false)) {
+            return 1;
+        }
+        counters.undeliverable.increment();
+        return 0;
+    }
+
+    /** Acknowledges a queue delivery; false when the subscription holds no such message. */
+    public boolean ack(Subscription s, String messageId) {
+        return s.queue != null && s.queue.ack(s, messageId);
+    }
+
+    /** Refuses a queue delivery, which goes to another consumer; false when unknown. */
+    public boolean nack(Subscription s, String messageId) {
+        return s.queue != null && s.queue.nack(s, messageId);
+    }
+
+    private MessageQueue queue(String name) {
+        return queues.computeIfAbsent(name, n -> new MessageQueue(n, queueBufferMax, counters));
+    }
+
+    private static String userKey(String user, String userDestination) {
+        return USER + user + userDestination;
+    }
+
+    private static void noPattern(String destination) throws BrokerException {
+        if (DestinationPattern.isPattern(destination)) {
+            throw new BrokerException("patterns are only for /topic subscriptions: " + destination);
+        }
+    }
+
+    /** Counters and the deepest queues, for {@code /stats}. */
+    public Map<String, Object> stats() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subscriptions", topics.count() + queues.values().stream().mapToInt(MessageQueue::consumerCount).sum());
+        out.put("topicDestinations", topics.destinationCount());
+        out.put("queueDestinations", queues.size());
+        out.put("published", counters.published.sum());
+        out.put("deliveries", counters.deliveries.sum());
+        out.put("undeliverable", counters.undeliverable.sum());
+        out.put("redelivered", counters.redelivered.sum());
+        out.put("queueFullRefusals", counters.queueFull.sum());
+        List<Map<String, Object>> depths = new ArrayList<>();
+        long waiting = 0;
+        long unacked = 0;
+        for (MessageQueue q : queues.values()) {
+            int w = q.waitingCount();
+            int u = q.unackedCount();
+            waiting += w;
+            unacked += u;
+            if (w + u > 0) {
+                depths.add(Map.of("queue", q.name(), "waiting", w, "unacked", u, "consumers", q.consumerCount()));
+            }
+        }
+        depths.sort(Comparator.comparingInt((Map<String, Object> m) -> (int) m.get("waiting") + (int) m.get("unacked")).reversed());
+        out.put("queueMessagesWaiting", waiting);
+        out.put("queueMessagesUnacked", unacked);
+        out.put("deepestQueues", depths.subList(0, Math.min(20, depths.size())));
+        return out;
+    }
+}

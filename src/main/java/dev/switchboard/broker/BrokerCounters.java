@@ -1,0 +1,14 @@
+package dev.switchboard.broker;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the broker counts, for {@code /stats}. */
+final class BrokerCounters {
+    final LongAdder published = new LongAdder();
+    final LongAdder deliveries = new LongAdder();
+    final LongAdder undeliverable = new LongAdder();
+    final LongAdder redelivered = new LongAdder();
+    final LongAdder queueFull = new LongAdder();
+    final LongAdder subscribes = new LongAdder();
+    final LongAdder unsubscribes = new LongAdder();
+}

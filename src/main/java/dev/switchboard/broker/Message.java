@@ -1,0 +1,98 @@
+package dev.switchboard.broker;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A published message, immutable and shared by every delivery of it. Carries a small cache
+ * slot per wire format so that a protocol encodes it once, however many subscribers get it.
+ *
+ * @see #wire(int)
+ */
+public final class Message {
+
+    private final String id;
+    private final String destination;
+    private final String contentType;
+    private final List<String> headers;
+    private final byte[] body;
+    private final String text;
+    private final AtomicReferenceArray<Object> wire = new AtomicReferenceArray<>(4);
+
+    /**
+     * @param headers     application headers as name/value pairs, passed through to subscribers
+     * @param contentType the body's MIME type, or null
+     */
+    public Message(String id, String destination, String contentType, List<String> headers, byte[] body) {
+        this(id, destination, contentType, headers, body, utf8(body));
+    }
+
+    private Message(String id, String destination, String contentType, List<String> headers, byte[] body,
+                    String text) {
+        this.id = id;
+        this.destination = destination;
+        this.contentType = contentType;
+        this.headers = List.copyOf(headers);
+        this.body = body;
+        this.text = text;
+    }
+
+    /** The same message under another destination name (a user destination as its user sees it). */
+    Message at(String shownDestination) {
+        return new Message(id, shownDestination, contentType, headers, body, text);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String destination() {
+        return destination;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /** Application headers as name/value pairs. */
+    public List<String> headers() {
+        return headers;
+    }
+
+    /** The body; callers must not change it. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body as text when it is valid UTF-8, else null (it must then travel as binary). */
+    public String text() {
+        return text;
+    }
+
+    /**
+     * Cached encoded forms, one slot per format a protocol defines (say, one per STOMP version's
+     * escaping). Racing encoders may both encode; the first stored wins, both are equal.
+     */
+    public Object wire(int slot) {
+        return wire.get(slot);
+    }
+
+    public Object cacheWire(int slot, Object encoded) {
+        return wire.compareAndSet(slot, null, encoded) ? encoded : wire.get(slot);
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

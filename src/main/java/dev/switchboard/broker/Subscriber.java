@@ -1,0 +1,14 @@
+package dev.switchboard.broker;
+
+/** A session that holds subscriptions; the broker hands it messages. */
+public interface Subscriber {
+
+    /** Unique among the open sessions. */
+    String sessionId();
+
+    /**
+     * Hands a message to the session, on the publisher's thread: it must queue, never block.
+     * Returns false when the session cannot take it (closed, or just cut off as too slow).
+     */
+    boolean deliver(Subscription subscription, Message message, boolean redelivered);
+}

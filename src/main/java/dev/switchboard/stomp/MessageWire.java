@@ -1,0 +1,86 @@
+package dev.switchboard.stomp;
+
+import dev.switchboard.broker.Message;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A MESSAGE frame encoded once per published message and STOMP escaping flavour, in two
+ * halves: everything before the per-subscription headers, and everything after them
+ * ({@code content-length}, blank line, body, NUL). Each delivery sends head + its own
+ * {@code subscription} (and {@code ack}) lines + tail, without copying until the write.
+ */
+final class MessageWire {
+
+    /** Application headers a SEND may not pass on: the MESSAGE sets them itself. */
+    static boolean reserved(String name) {
+        return switch (name) {
+            case "destination", "message-id", "subscription", "ack", "receipt", "transaction", "content-length",
+                 "content-type", "redelivered" -> true;
+            default -> false;
+        };
+    }
+
+    final String head;
+    final String tail;
+    final byte[] headBytes;
+    final byte[] tailBytes;
+
+    private MessageWire(String head, String tail, byte[] headBytes, byte[] tailBytes) {
+        this.head = head;
+        this.tail = tail;
+        this.headBytes = headBytes;
+        this.tailBytes = tailBytes;
+    }
+
+    /** True when the body travels in a text WebSocket message (it is UTF-8). */
+    boolean text() {
+        return head != null;
+    }
+
+    static MessageWire of(Message message, StompVersion version) {
+        int slot = version.ordinal();
+        Object cached = message.wire(slot);
+        if (cached != null) {
+            return (MessageWire) cached;
+        }
+        return (MessageWire) message.cacheWire(slot, encode(message, version));
+    }
+
+    private static MessageWire encode(Message message, StompVersion version) {
+        StringBuilder head = new StringBuilder(128);
+        boolean escape = version.escapes();
+        head.append("MESSAGE\n");
+        StompEncoder.appendHeader(head, "destination", message.destination(), version, escape);
+        StompEncoder.appendHeader(head, "message-id", message.id(), version, escape);
+        if (message.contentType() != null) {
+            StompEncoder.appendHeader(head, "content-type", message.contentType(), version, escape);
+        }
+        List<String> headers = message.headers();
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            StompEncoder.appendHeader(head, headers.get(i), headers.get(i + 1), version, escape);
+        }
+        String tailHead = "content-length:" + message.body().length + "\n\n";
+        if (message.text() != null) {
+            return new MessageWire(head.toString(), tailHead + message.text() + '\0', null, null);
+        }
+        byte[] tailStart = tailHead.getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = new byte[tailStart.length + message.body().length + 1];
+        System.arraycopy(tailStart, 0, tail, 0, tailStart.length);
+        System.arraycopy(message.body(), 0, tail, tailStart.length, message.body().length);
+        return new MessageWire(null, null, head.toString().getBytes(StandardCharsets.UTF_8), tail);
+    }
+
+    /** A binary MESSAGE with the delivery's own header lines in the middle. */
+    ByteBuffer binary(String deliveryLines) {
+        byte[] middle = deliveryLines.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(headBytes.length + middle.length + tailBytes.length);
+        return out.put(headBytes).put(middle).put(tailBytes).flip();
+    }
+
+    int length(String deliveryLines) {
+        return text() ? head.length() + deliveryLines.length() + tail.length()
+                : headBytes.length + deliveryLines.length() + tailBytes.length;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.switchboard.stomp;
+
+import dev.switchboard.broker.Broker;
+import dev.switchboard.security.Authenticator;
+import dev.switchboard.stomp.app.ApplicationRouter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything the STOMP sessions of one deployment share: their limits and heart-beat offer, the
+ * broker, the application router, the authenticator, the counters and the timer. The bootstrap
+ * creates it; the handshake hands it to each {@link StompEndpoint} under {@link #KEY}.
+ */
+public final class StompServer {
+
+    public static final String KEY = StompServer.class.getName();
+    public static final String SERVER_NAME = "Switchboard/0.1";
+
+    /** The per-session STOMP limits. */
+    public record Limits(StompDecoder.Limits frames, int subscriptionsMax, int transactionFramesMax) { }
+
+    private final Limits limits;
+    private final Duration heartbeatSend;
+    private final Duration heartbeatReceive;
+    private final Broker broker;
+    private final ApplicationRouter router;
+    private final Authenticator authenticator;
+    private final ScheduledExecutorService timer;
+    private final StompMetrics metrics = new StompMetrics();
+    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    private final AtomicLong messageIds = new AtomicLong();
+    private final AtomicLong sessionIds = new AtomicLong();
+
+    public StompServer(Limits limits, Duration heartbeatSend, Duration heartbeatReceive, Broker broker,
+                       ApplicationRouter router, Authenticator authenticator, ScheduledExecutorService timer) {
+        this.limits = limits;
+        this.heartbeatSend = heartbeatSend;
+        this.heartbeatReceive = heartbeatReceive;
+        this.broker = broker;
+        this.router = router;
+        this.authenticator = authenticator;
+        this.timer = timer;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** How often this server offers to send heart-beats (cx of the spec's server side); zero: never. */
+    public Duration heartbeatSend() {
+        return heartbeatSend;
+    }
+
+    /** How often this server wants heart-beats from clients; zero: not at all. */
+    public Duration heartbeatReceive() {
+        return heartbeatReceive;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public ApplicationRouter router() {
+        return router;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    public StompMetrics metrics() {
+        return metrics;
+    }
+
+    /** A message id unique to this deployment's lifetime. */
+    public String nextMessageId() {
+        return idPrefix + "-" + messageIds.incrementAndGet();
+    }
+
+    String nextSessionId() {
+        return "s" + idPrefix + "-" + sessionIds.incrementAndGet();
+    }
+
+    /** STOMP and broker counters, for {@code /stats}. */
+    public Map<String, Object> stats() {
+        Map<String, Object> out = new LinkedHashMap<>(metrics.counters());
+        out.put("broker", broker.stats());
+        return out;
+    }
+}

@@ -1,0 +1,553 @@
+package dev.switchboard.stomp;
+
+import dev.switchboard.broker.AckMode;
+import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.BrokerException;
+import dev.switchboard.broker.Message;
+import dev.switchboard.broker.Subscriber;
+import dev.switchboard.broker.Subscription;
+import dev.switchboard.security.AuthenticationException;
+import dev.switchboard.session.Connection;
+import dev.switchboard.stomp.app.ApplicationRouter;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The STOMP state machine of one connection, fed by its transport: parses frames, answers them,
+ * holds the session's subscriptions and transactions, and takes deliveries from the broker.
+ *
+ * <p>Frames arrive one at a time on the transport's thread and are handled under this object's
+ * lock, which a close from another thread also takes. Deliveries come from publishers' threads
+ * and take no lock: they queue pre-encoded bytes on the connection.
+ */
+final class StompSession implements Subscriber, StompDecoder.Sink {
+
+    private static final Logger LOG = Logger.getLogger(StompSession.class.getName());
+
+    private enum State { AWAITING_CONNECT, CONNECTED, ENDED }
+
+    /** The per-subscription header lines, encoded once at SUBSCRIBE. */
+    private record Tag(String subscriptionLine) { }
+
+    private final StompServer server;
+    private final Connection connection;
+    private final StompVersion highestAllowed;
+    private final StompDecoder decoder;
+    private final String id;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Transactions transactions;
+
+    private volatile StompVersion version = StompVersion.V1_2;
+    private State state = State.AWAITING_CONNECT;
+    private Principal principal;
+    private String userName;
+    private char pendingHighSurrogate;
+    private volatile long lastReadNanos = System.nanoTime();
+    private volatile boolean wroteSinceTick;
+    private ScheduledFuture<?> heartbeatSender;
+    private ScheduledFuture<?> heartbeatWatch;
+
+    /**
+     * @param subprotocol the negotiated WebSocket subprotocol ({@code v11.stomp}...), or null/empty:
+     *                    versions above it are not offered
+     */
+    StompSession(StompServer server, Connection connection, String subprotocol) {
+        this.server = server;
+        this.connection = connection;
+        StompVersion fromSubprotocol = subprotocol == null ? null : StompVersion.ofSubprotocol(subprotocol);
+        this.highestAllowed = fromSubprotocol == null ? StompVersion.V1_2 : fromSubprotocol;
+        this.decoder = new StompDecoder(server.limits().frames(), StompVersion.V1_0);
+        this.id = server.nextSessionId();
+        this.transactions = new Transactions(server.limits().transactionFramesMax());
+        server.metrics().sessionsOpen.increment();
+    }
+
+    @Override
+    public String sessionId() {
+        return id;
+    }
+
+    // ---- input ------------------------------------------------------------------------------
+
+    /** One part of a text WebSocket message. */
+    synchronized void onText(String part) {
+        lastReadNanos = System.nanoTime();
+        String text = part;
+        if (pendingHighSurrogate != 0) {
+            text = pendingHighSurrogate + text;
+            pendingHighSurrogate = 0;
+        }
+        if (!text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+            pendingHighSurrogate = text.charAt(text.length() - 1); // its pair comes in the next part
+            text = text.substring(0, text.length() - 1);
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        server.metrics().bytesIn.add(bytes.length);
+        if (state != State.ENDED) {
+            decoder.feed(bytes, this);
+        }
+    }
+
+    /** One part of a binary WebSocket message. */
+    synchronized void onBinary(ByteBuffer part) {
+        lastReadNanos = System.nanoTime();
+        server.metrics().bytesIn.add(part.remaining());
+        if (state != State.ENDED) {
+            decoder.feed(part, this);
+        }
+    }
+
+    @Override
+    public void heartbeat() {
+        server.metrics().heartbeatsIn.increment();
+    }
+
+    @Override
+    public void malformed(String reason, String receipt) {
+        server.metrics().malformedFrames.increment();
+        error("malformed frame", reason, receipt, CloseCodes.PROTOCOL_ERROR);
+    }
+
+    @Override
+    public void frame(StompFrame frame) {
+        server.metrics().framesIn.increment();
+        if (state == State.ENDED) {
+            return;
+        }
+        StompCommand command = frame.command();
+        if (!command.fromClient()) {
+            error("unexpected frame", command + " is a frame servers send, not clients", frame.header("receipt"),
+                    CloseCodes.PROTOCOL_ERROR);
+            return;
+        }
+        if (state == State.AWAITING_CONNECT) {
+            if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
+                connect(frame);
+            } else {
+                error("not connected", "the first frame must be CONNECT (or STOMP), not " + command,
+                        frame.header("receipt"), CloseCodes.PROTOCOL_ERROR);
+            }
+            return;
+        }
+        boolean ok = switch (command) {
+            case CONNECT, STOMP -> fail(frame, "already connected", "this session sent " + command + " twice");
+            case SEND -> transactionalOr(frame, this::send);
+            case SUBSCRIBE -> subscribe(frame);
+            case UNSUBSCRIBE -> unsubscribe(frame);
+            case ACK, NACK -> transactionalOr(frame, this::acknowledge);
+            case BEGIN -> begin(frame);
+            case COMMIT -> commit(frame);
+            case ABORT -> abort(frame);
+            case DISCONNECT -> {
+                disconnect(frame);
+                yield false;
+            }
+            default -> fail(frame, "unexpected frame", command.toString());
+        };
+        if (ok) {
+            receipt(frame);
+        }
+    }
+
+    // ---- CONNECT ----------------------------------------------------------------------------
+
+    private void connect(StompFrame frame) {
+        List<StompVersion> offered = Arrays.stream(StompVersion.values())
+                .filter(v -> v.compareTo(highestAllowed) <= 0).toList();
+        StompVersion negotiated = StompVersion.negotiate(frame.header("accept-version"), offered);
+        String supported = String.join(",", offered.stream().map(StompVersion::number).toList());
+        if (negotiated == null) {
+            sendFrame(new StompFrame(StompCommand.ERROR, StompHeaders.of("version", supported, "message",
+                    "unsupported STOMP version", "content-type", "text/plain"),
+                    ("Supported protocol versions are " + supported).getBytes(StandardCharsets.UTF_8)));
+            end(CloseCodes.PROTOCOL_ERROR, "unsupported STOMP version");
+            return;
+        }
+        version = negotiated;
+        decoder.version(negotiated);
+        long[] clientBeats = {0, 0};
+        if (negotiated != StompVersion.V1_0 && frame.header("heart-beat") != null) {
+            clientBeats = heartBeats(frame.header("heart-beat"));
+            if (clientBeats == null) {
+                error("bad heart-beat header", "heart-beat must be two non-negative numbers, like 10000,10000; got \""
+                        + frame.header("heart-beat") + "\"", frame.header("receipt"), CloseCodes.PROTOCOL_ERROR);
+                return;
+            }
+        }
+        try {
+            principal = server.authenticator().authenticate(frame.header("login"), frame.header("passcode"),
+                    connection.principal());
+        } catch (AuthenticationException e) {
+            server.metrics().authFailures.increment();
+            error("authentication failed", e.getMessage(), frame.header("receipt"), CloseCodes.VIOLATED_POLICY);
+            return;
+        }
+        userName = principal != null ? principal.getName() : id;
+        long sx = server.heartbeatSend().toMillis();
+        long sy = server.heartbeatReceive().toMillis();
+        List<String> headers = new ArrayList<>(List.of("version", negotiated.number()));
+        if (negotiated != StompVersion.V1_0) {
+            headers.addAll(List.of("heart-beat", sx + "," + sy));
+        }
+        headers.addAll(List.of("session", id, "server", StompServer.SERVER_NAME));
+        if (principal != null) {
+            headers.addAll(List.of("user-name", principal.getName()));
+        }
+        state = State.CONNECTED;
+        server.metrics().connects.increment();
+        sendFrame(new StompFrame(StompCommand.CONNECTED, StompHeaders.of(headers.toArray(String[]::new)), null));
+        receipt(frame);
+        // Spec: the server sends every max(sx, cy) ms when both are non-zero, and expects the
+        // client every max(cx, sy) ms.
+        long outgoing = sx == 0 || clientBeats[1] == 0 ? 0 : Math.max(sx, clientBeats[1]);
+        long incoming = sy == 0 || clientBeats[0] == 0 ? 0 : Math.max(sy, clientBeats[0]);
+        startHeartbeats(outgoing, incoming);
+        LOG.fine(() -> "STOMP " + id + " connected: " + version.number() + (principal == null ? " anonymous" : " as "
+                + principal.getName()) + ", heart-beats out " + outgoing + " ms, in " + incoming + " ms");
+    }
+
+    private static long[] heartBeats(String header) {
+        String[] parts = header.split(",");
+        if (parts.length != 2) {
+            return null;
+        }
+        try {
+            long cx = Long.parseLong(parts[0].trim());
+            long cy = Long.parseLong(parts[1].trim());
+            return cx < 0 || cy < 0 ? null : new long[] {cx, cy};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void startHeartbeats(long outgoing, long incoming) {
+        try {
+            if (outgoing > 0) {
+                long tick = Math.max(1, outgoing / 2);
+                heartbeatSender = server.timer().scheduleAtFixedRate(this::heartbeatTick, tick, tick, TimeUnit.MILLISECONDS);
+            }
+            if (incoming > 0) {
+                long tick = Math.max(1, incoming / 2);
+                long limitNanos = TimeUnit.MILLISECONDS.toNanos(2 * incoming);
+                heartbeatWatch = server.timer().scheduleAtFixedRate(() -> watchTick(limitNanos), tick, tick,
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            LOG.fine("no heart-beats: the deployment is stopping");
+        }
+    }
+
+    /** Every half interval: an EOL unless something left in the last half, so gaps stay under one interval. */
+    private void heartbeatTick() {
+        if (wroteSinceTick) {
+            wroteSinceTick = false;
+        } else if (connection.sendText("\n")) {
+            server.metrics().heartbeatsOut.increment();
+            wroteSinceTick = true;
+        }
+    }
+
+    private void watchTick(long limitNanos) {
+        if (System.nanoTime() - lastReadNanos > limitNanos) {
+            synchronized (this) {
+                if (state == State.ENDED) {
+                    return;
+                }
+                server.metrics().heartbeatTimeouts.increment();
+                error("heart-beat timeout", "nothing received for over " + TimeUnit.NANOSECONDS.toMillis(limitNanos)
+                        + " ms (twice the agreed heart-beat interval)", null, CloseCodes.GOING_AWAY);
+            }
+        }
+    }
+
+    // ---- SEND -------------------------------------------------------------------------------
+
+    private boolean send(StompFrame frame) {
+        String destination = frame.header("destination");
+        if (destination == null || destination.isEmpty()) {
+            return fail(frame, "missing destination", "SEND needs a destination header");
+        }
+        if (destination.equals(ApplicationRouter.PREFIX) || destination.startsWith(ApplicationRouter.PREFIX + "/")) {
+            server.metrics().appRequests.increment();
+            try {
+                server.router().dispatch(new ApplicationRouter.Request(destination, frame.headers().firstValues(),
+                        frame.body(), principal, userName));
+                return true;
+            } catch (ApplicationRouter.RequestException e) {
+                server.metrics().appFailures.increment();
+                return fail(frame, "application destination refused the message", e.getMessage());
+            }
+        }
+        if (!Broker.isBrokerDestination(destination)) {
+            return fail(frame, "unknown destination", "no such destination " + destination
+                    + ": send to /topic/..., /queue/..., /user/{name}/queue/... or /app/...");
+        }
+        List<String> pass = new ArrayList<>();
+        StompHeaders headers = frame.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            if (!MessageWire.reserved(headers.name(i))) {
+                pass.add(headers.name(i));
+                pass.add(headers.value(i));
+            }
+        }
+        Message message = new Message(server.nextMessageId(), destination, frame.header("content-type"), pass,
+                frame.body());
+        try {
+            server.broker().publish(message);
+            return true;
+        } catch (BrokerException e) {
+            return fail(frame, "message refused", e.getMessage());
+        }
+    }
+
+    // ---- SUBSCRIBE / UNSUBSCRIBE ------------------------------------------------------------
+
+    private boolean subscribe(StompFrame frame) {
+        String destination = frame.header("destination");
+        String subId = frame.header("id");
+        if (destination == null || destination.isEmpty()) {
+            return fail(frame, "missing destination", "SUBSCRIBE needs a destination header");
+        }
+        if (subId == null) {
+            if (version != StompVersion.V1_0) {
+                return fail(frame, "missing id", "SUBSCRIBE needs an id header");
+            }
+            subId = destination; // 1.0 made the id optional
+        }
+        AckMode ack = AckMode.of(frame.header("ack"));
+        if (ack == null || (ack == AckMode.CLIENT_INDIVIDUAL && version == StompVersion.V1_0)) {
+            return fail(frame, "bad ack header", "ack must be auto, client or client-individual (1.1+); got \""
+                    + frame.header("ack") + "\"");
+        }
+        if (subscriptions.containsKey(subId)) {
+            return fail(frame, "duplicate subscription id", "this session already has a subscription with id " + subId);
+        }
+        if (subscriptions.size() >= server.limits().subscriptionsMax()) {
+            return fail(frame, "too many subscriptions", "a session may hold at most "
+                    + server.limits().subscriptionsMax() + " subscriptions");
+        }
+        StringBuilder line = new StringBuilder();
+        StompEncoder.appendHeader(line, "subscription", subId, version, version.escapes());
+        try {
+            Subscription s = server.broker().subscribe(this, userName, subId, destination, ack,
+                    new Tag(line.toString()));
+            subscriptions.put(subId, s);
+            return true;
+        } catch (BrokerException e) {
+            return fail(frame, "subscription refused", e.getMessage());
+        }
+    }
+
+    private boolean unsubscribe(StompFrame frame) {
+        String subId = frame.header("id");
+        if (subId == null && version == StompVersion.V1_0) {
+            subId = frame.header("destination");
+        }
+        if (subId == null) {
+            return fail(frame, "missing id", "UNSUBSCRIBE needs an id header");
+        }
+        Subscription s = subscriptions.remove(subId);
+        if (s != null) {
+            server.broker().unsubscribe(s);
+        }
+        return true;
+    }
+
+    // ---- ACK / NACK -------------------------------------------------------------------------
+
+    private boolean acknowledge(StompFrame frame) {
+        boolean ack = frame.command() == StompCommand.ACK;
+        if (!ack && version == StompVersion.V1_0) {
+            return fail(frame, "unexpected frame", "NACK is not part of STOMP 1.0");
+        }
+        String messageId = version == StompVersion.V1_2 ? frame.header("id") : frame.header("message-id");
+        if (messageId == null) {
+            return fail(frame, "missing " + (version == StompVersion.V1_2 ? "id" : "message-id"),
+                    frame.command() + " needs the " + (version == StompVersion.V1_2 ? "id" : "message-id") + " header");
+        }
+        String subId = version == StompVersion.V1_1 ? frame.header("subscription") : null;
+        if (ack) {
+            server.metrics().acks.increment();
+        } else {
+            server.metrics().nacks.increment();
+        }
+        if (subId != null) {
+            Subscription s = subscriptions.get(subId);
+            if (s == null) {
+                return fail(frame, "unknown subscription", "no subscription " + subId + " in this session");
+            }
+            if (s.tracksAcks() && !(ack ? server.broker().ack(s, messageId) : server.broker().nack(s, messageId))) {
+                server.metrics().unknownAcks.increment();
+            }
+            return true;
+        }
+        for (Subscription s : subscriptions.values()) {
+            if (s.tracksAcks() && (ack ? server.broker().ack(s, messageId) : server.broker().nack(s, messageId))) {
+                return true;
+            }
+        }
+        server.metrics().unknownAcks.increment(); // topic acks are not tracked; so are repeats
+        return true;
+    }
+
+    // ---- transactions -----------------------------------------------------------------------
+
+    private interface FrameAction {
+        boolean apply(StompFrame frame);
+    }
+
+    private boolean transactionalOr(StompFrame frame, FrameAction action) {
+        String tx = frame.header("transaction");
+        if (tx == null) {
+            return action.apply(frame);
+        }
+        String problem = transactions.add(tx, frame);
+        return problem == null || fail(frame, "transaction refused", problem);
+    }
+
+    private boolean begin(StompFrame frame) {
+        String tx = frame.header("transaction");
+        if (tx == null) {
+            return fail(frame, "missing transaction", "BEGIN needs a transaction header");
+        }
+        String problem = transactions.begin(tx);
+        return problem == null || fail(frame, "transaction refused", problem);
+    }
+
+    private boolean commit(StompFrame frame) {
+        List<StompFrame> frames = transactions.finish(frame.header("transaction"));
+        if (frames == null) {
+            return fail(frame, "unknown transaction", "no open transaction \"" + frame.header("transaction") + "\"");
+        }
+        server.metrics().commits.increment();
+        for (StompFrame f : frames) {
+            boolean ok = f.command() == StompCommand.SEND ? send(f) : acknowledge(f);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean abort(StompFrame frame) {
+        if (transactions.finish(frame.header("transaction")) == null) {
+            return fail(frame, "unknown transaction", "no open transaction \"" + frame.header("transaction") + "\"");
+        }
+        server.metrics().aborts.increment();
+        return true;
+    }
+
+    // ---- DISCONNECT, ERROR, RECEIPT ---------------------------------------------------------
+
+    private void disconnect(StompFrame frame) {
+        receipt(frame);
+        end(CloseCodes.NORMAL_CLOSURE, "DISCONNECT");
+    }
+
+    private void receipt(StompFrame frame) {
+        String receipt = frame.header("receipt");
+        if (receipt != null && state != State.ENDED) {
+            server.metrics().receipts.increment();
+            sendFrame(StompFrame.of(StompCommand.RECEIPT, "receipt-id", receipt));
+        }
+    }
+
+    /** Sends an ERROR for the frame and ends the session; false, for the frame handlers to return. */
+    private boolean fail(StompFrame frame, String message, String detail) {
+        error(message, detail, frame.header("receipt"), CloseCodes.PROTOCOL_ERROR);
+        return false;
+    }
+
+    private void error(String message, String detail, String receipt, CloseCodes code) {
+        if (state == State.ENDED) {
+            return;
+        }
+        server.metrics().errorsSent.increment();
+        StompHeaders headers = StompHeaders.of("message", message, "content-type", "text/plain");
+        if (receipt != null) {
+            headers = headers.with("receipt-id", receipt);
+        }
+        sendFrame(new StompFrame(StompCommand.ERROR, headers, detail.getBytes(StandardCharsets.UTF_8)));
+        LOG.fine(() -> "STOMP " + id + " error: " + message + ": " + detail);
+        end(code, message);
+    }
+
+    private void sendFrame(StompFrame frame) {
+        String text = StompEncoder.encodeText(frame, version);
+        if (connection.sendText(text)) {
+            wroteSinceTick = true;
+            server.metrics().framesOut.increment();
+            server.metrics().bytesOut.add(text.length());
+        }
+    }
+
+    /** Ends the session: after what is queued (a last ERROR or RECEIPT) is written, the connection closes. */
+    private void end(CloseCodes code, String reason) {
+        release();
+        connection.closeAfterSent(new CloseReason(code, reason));
+    }
+
+    /** The transport closed (or we did): drop subscriptions (their unacknowledged messages go to others). */
+    synchronized void closed() {
+        release();
+    }
+
+    private void release() {
+        if (state == State.ENDED) {
+            return;
+        }
+        state = State.ENDED;
+        server.metrics().sessionsOpen.decrement();
+        if (heartbeatSender != null) {
+            heartbeatSender.cancel(false);
+        }
+        if (heartbeatWatch != null) {
+            heartbeatWatch.cancel(false);
+        }
+        transactions.clear();
+        for (Subscription s : subscriptions.values()) {
+            server.broker().unsubscribe(s);
+        }
+        subscriptions.clear();
+    }
+
+    // ---- deliveries (publishers' threads) ---------------------------------------------------
+
+    @Override
+    public boolean deliver(Subscription subscription, Message message, boolean redelivered) {
+        StompVersion v = version;
+        MessageWire wire = MessageWire.of(message, v);
+        String lines = ((Tag) subscription.tag()).subscriptionLine();
+        if (redelivered || (v == StompVersion.V1_2 && subscription.ack() != AckMode.AUTO)) {
+            StringBuilder more = new StringBuilder(lines);
+            if (v == StompVersion.V1_2 && subscription.ack() != AckMode.AUTO) {
+                StompEncoder.appendHeader(more, "ack", message.id(), v, true);
+            }
+            if (redelivered) {
+                more.append("redelivered:true\n");
+            }
+            lines = more.toString();
+        }
+        boolean queued = wire.text() ? connection.sendText(wire.head, lines, wire.tail)
+                : connection.sendBinary(wire.binary(lines));
+        if (!queued) {
+            server.metrics().slowConsumerDrops.increment();
+            return false;
+        }
+        wroteSinceTick = true;
+        server.metrics().framesOut.increment();
+        server.metrics().bytesOut.add(wire.length(lines));
+        return true;
+    }
+}
