@@ -4,6 +4,7 @@ import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.session.SessionEnvironment;
 import dev.switchboard.session.SessionLimits;
 import dev.switchboard.session.SessionRegistry;
+import dev.switchboard.session.WriterPool;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -18,6 +19,7 @@ import jakarta.json.bind.JsonbBuilder;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ public final class Bootstrap implements ServletContextListener {
     public static final String STOMP = StompServer.class.getName();
 
     private static final String BACKGROUND = Bootstrap.class.getName() + ".background";
+    private static final String WRITERS = Bootstrap.class.getName() + ".writers";
     private static final String JSONB = Bootstrap.class.getName() + ".jsonb";
 
     @Override
@@ -64,14 +67,17 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.SEND_TIMEOUT), settings.get(Settings.OUTBOUND_QUEUE_MAX));
         SessionRegistry registry = new SessionRegistry();
         ScheduledThreadPoolExecutor background = background(contextName(context));
+        WriterPool writers = new WriterPool("switchboard" + (contextName(context).equals("/") ? ""
+                : contextName(context).replace('/', '-')) + "-writer", Math.max(1, Runtime.getRuntime().availableProcessors()));
         HandshakePolicy handshake = new HandshakePolicy(settings.get(Settings.ALLOWED_ORIGINS),
-                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background));
+                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers));
         Jsonb jsonb = JsonbBuilder.create();
         StompServer stomp;
         try {
             stomp = stompServer(settings, background, jsonb, context.getClassLoader());
         } catch (RuntimeException e) {
             background.shutdownNow();
+            writers.close();
             throw e;
         }
         handshake.provide(StompServer.KEY, stomp);
@@ -80,6 +86,7 @@ public final class Bootstrap implements ServletContextListener {
         context.setAttribute(HandshakePolicy.ATTRIBUTE, handshake);
         context.setAttribute(STOMP, stomp);
         context.setAttribute(BACKGROUND, background);
+        context.setAttribute(WRITERS, writers);
         context.setAttribute(JSONB, jsonb);
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
                 + ", container buffers " + buffer + " bytes; STOMP handlers " + stomp.router().mappings());
@@ -128,16 +135,12 @@ public final class Bootstrap implements ServletContextListener {
         }
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);
-        if (context.getAttribute(BACKGROUND) instanceof ScheduledThreadPoolExecutor background) {
-            background.shutdown();
-            try {
-                if (!background.awaitTermination(5, TimeUnit.SECONDS)) {
-                    background.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                background.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+        if (context.getAttribute(WRITERS) instanceof WriterPool writers) {
+            writers.close();
+            context.removeAttribute(WRITERS);
+        }
+        if (context.getAttribute(BACKGROUND) instanceof ExecutorService background) {
+            stop(background);
             context.removeAttribute(BACKGROUND);
         }
         if (context.getAttribute(JSONB) instanceof Jsonb jsonb) {
@@ -147,6 +150,18 @@ public final class Bootstrap implements ServletContextListener {
                 LOG.log(java.util.logging.Level.FINE, "closing JSON-B failed", e);
             }
             context.removeAttribute(JSONB);
+        }
+    }
+
+    private static void stop(ExecutorService pool) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

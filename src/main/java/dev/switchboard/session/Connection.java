@@ -30,6 +30,13 @@ public interface Connection {
      */
     boolean sendText(String... parts);
 
+    /**
+     * As {@link #sendText(String...)}, for a publisher fanning out to many connections: the write
+     * starts on one of the deployment's writer threads, not the caller's, so the caller only
+     * queues, and messages that pile up for this connection meanwhile leave in one write.
+     */
+    boolean sendTextBatched(String... parts);
+
     /** Characters/bytes queued and in flight to this connection. */
     long queuedSize();
 

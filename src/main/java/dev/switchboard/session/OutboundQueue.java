@@ -79,6 +79,16 @@ final class OutboundQueue {
      * been stuck longer than the stall limit while more waits.
      */
     Offer offer(Object message) {
+        return offer(message, null);
+    }
+
+    /**
+     * As {@link #offer(Object)}; when the socket is idle and {@code writer} is given, the write
+     * starts on that executor instead of the calling thread. A publisher fanning out to many
+     * connections only queues, and whatever piles up for one connection until its writer runs
+     * leaves in one write.
+     */
+    Offer offer(Object message, java.util.concurrent.Executor writer) {
         int size = sizeOf(message);
         synchronized (lock) {
             if (shut) {
@@ -96,6 +106,14 @@ final class OutboundQueue {
                 return Offer.QUEUED;
             }
             draining = true;
+        }
+        if (writer != null) {
+            try {
+                writer.execute(() -> drainTurn(writer));
+                return Offer.QUEUED;
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the deployment is stopping: write from here
+            }
         }
         drain();
         return Offer.QUEUED;
@@ -141,6 +159,15 @@ final class OutboundQueue {
     }
 
     private void drain() {
+        drain(null);
+    }
+
+    /** One write on a writer thread; if more waits after it completes, the connection queues for another turn. */
+    private void drainTurn(java.util.concurrent.Executor writer) {
+        drain(writer);
+    }
+
+    private void drain(java.util.concurrent.Executor turnsOn) {
         while (true) {
             Object next;
             synchronized (lock) {
@@ -170,7 +197,15 @@ final class OutboundQueue {
                 if (!sendDone) {
                     return; // onSent continues the drain when the write completes
                 }
+                if (turnsOn != null && !pending.isEmpty() && !shut) {
+                    break; // others' turn first; this connection's backlog goes in one write later
+                }
             }
+        }
+        try {
+            turnsOn.execute(() -> drainTurn(turnsOn));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            drain(null);
         }
     }
 

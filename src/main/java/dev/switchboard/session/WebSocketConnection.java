@@ -167,6 +167,15 @@ public final class WebSocketConnection implements Connection {
     }
 
     @Override
+    public boolean sendTextBatched(String... parts) {
+        int length = 0;
+        for (String part : parts) {
+            length += part.length();
+        }
+        return offered(outbound.offer(new OutboundQueue.TextParts(parts, length), environment.writers()));
+    }
+
+    @Override
     public long queuedSize() {
         return outbound.queuedSize();
     }

@@ -539,7 +539,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             }
             lines = more.toString();
         }
-        boolean queued = wire.text() ? connection.sendText(wire.head, lines, wire.tail)
+        boolean queued = wire.text() ? connection.sendTextBatched(wire.head, lines, wire.tail)
                 : connection.sendBinary(wire.binary(lines));
         if (!queued) {
             server.metrics().slowConsumerDrops.increment();

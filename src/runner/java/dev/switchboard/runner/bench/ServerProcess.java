@@ -1,0 +1,157 @@
+package dev.switchboard.runner.bench;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/** A server under test in its own JVM: started with the benchmark's flags, measured from outside, stopped. */
+final class ServerProcess implements AutoCloseable {
+
+    final String name;
+    final int port;
+    final String stompPath;
+    private final Process process;
+    private JMXConnector jmx;
+
+    private ServerProcess(String name, int port, String stompPath, Process process) {
+        this.name = name;
+        this.port = port;
+        this.stompPath = stompPath;
+        this.process = process;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** Switchboard's WAR on the embedded runner (the run command's server). */
+    static ServerProcess switchboard(Path war, List<String> jvmFlags) throws Exception {
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath(),
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.switchboard.runner.EmbeddedServer",
+                "--war", war.toString(), "--port", String.valueOf(port), "--base", "target/stomp-benchmark-switchboard"));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(new File("target/stomp-benchmark-switchboard.log"));
+        return started("Switchboard", port, "/stomp", builder.start());
+    }
+
+    /** The Spring reference peer's jar (../shared/peers/spring-stomp, built beforehand). */
+    static ServerProcess spring(Path jar, List<String> jvmFlags) throws Exception {
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
+                "--server.tomcat.max-connections=20000"));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(new File("target/stomp-benchmark-spring.log"));
+        return started("Spring peer", port, "/ws", builder.start());
+    }
+
+    private static ServerProcess started(String name, int port, String path, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see target/stomp-benchmark-*.log");
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                break;
+            } catch (Exception notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " did not open port " + port);
+                }
+                Thread.sleep(200);
+            }
+        }
+        return new ServerProcess(name, port, path, process);
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Heap in use after full GCs, through JMX (attached to the server's JVM). */
+    long heapAfterGc() throws Exception {
+        if (jmx == null) {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
+            try {
+                jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+            } finally {
+                vm.detach();
+            }
+        }
+        MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+            Thread.sleep(300);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    long rss() throws Exception {
+        return rss(process.pid());
+    }
+
+    static long rss(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    /** CPU time (user + system) the server's process has used, in nanoseconds. */
+    long cpuNanos() throws Exception {
+        return cpuNanos(process.pid());
+    }
+
+    static long cpuNanos(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jmx != null) {
+            try {
+                jmx.close();
+            } catch (Exception ignored) {
+                // the server goes anyway
+            }
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.switchboard.runner.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * STOMP benchmark: the same client (this package's, one selector thread) against Switchboard and
+ * against the Spring reference peer, each in its own JVM with the same flags, one after the other
+ * in one run; prints a side-by-side table.
+ *
+ * <pre>
+ * (cd ../shared/peers/spring-stomp &amp;&amp; mvn -q -B -DskipTests package)
+ * mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.bench.StompBenchmark \
+ *     -Dswitchboard.main.args= -Dswitchboard.jvm.args="-Xmx2g -XX:+EnableDynamicAgentLoading"
+ * </pre>
+ *
+ * Options: {@code --peer-jar PATH}, {@code --only switchboard|spring}, {@code --idle N} (10000),
+ * {@code --subscribers 100,1000}, {@code --step-seconds S} (3).
+ */
+public final class StompBenchmark {
+
+    static final List<String> SERVER_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
+
+    private StompBenchmark() {
+    }
+
+    /** One server's figures. */
+    static final class Figures {
+        final Map<Integer, Double> maxDeliveries = new LinkedHashMap<>();
+        final Map<Integer, StompLoad.Step> atMax = new LinkedHashMap<>();
+        final Map<Integer, StompLoad.Step> fixed = new LinkedHashMap<>();
+        final Map<Integer, StompLoad.Step> overload = new LinkedHashMap<>();
+        final Map<Integer, String> afterOverload = new LinkedHashMap<>();
+        double[] roundTrip;
+        long[] idle;
+        String failure;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war = null;
+        Path peer = Path.of("../shared/peers/spring-stomp/target/spring-stomp.jar");
+        String only = null;
+        int idle = 10_000;
+        List<Integer> groups = List.of(100, 1000);
+        double stepSeconds = 3;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--war" -> war = Path.of(args[i + 1]);
+                case "--peer-jar" -> peer = Path.of(args[i + 1]);
+                case "--only" -> only = args[i + 1];
+                case "--idle" -> idle = Integer.parseInt(args[i + 1]);
+                case "--subscribers" -> groups = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+                case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (war == null || !Files.exists(war)) {
+            throw new IllegalArgumentException("--war must name the built WAR (mvn package)");
+        }
+        if (!"switchboard".equals(only) && !Files.exists(peer)) {
+            throw new IllegalArgumentException("the Spring peer is not built: " + peer.toAbsolutePath()
+                    + " (cd ../shared/peers/spring-stomp && mvn -q -B -DskipTests package)");
+        }
+        Map<String, Figures> results = new LinkedHashMap<>();
+        for (String name : List.of("switchboard", "spring")) {
+            if (only != null && !only.equals(name)) {
+                continue;
+            }
+            Figures f = new Figures();
+            results.put(name, f);
+            try (ServerProcess server = name.equals("switchboard") ? ServerProcess.switchboard(war, SERVER_FLAGS)
+                    : ServerProcess.spring(peer, SERVER_FLAGS);
+                 ClientLoop loop = new ClientLoop("bench-client-" + name)) {
+                log("=== %s on port %d (%s)", server.name, server.port, String.join(" ", SERVER_FLAGS));
+                run(new StompLoad(loop, server), server, f, groups, stepSeconds, idle);
+            } catch (Exception e) {
+                f.failure = e.toString();
+                log("%s: run stopped: %s", name, e);
+            }
+        }
+        print(results, groups, idle);
+    }
+
+    private static void run(StompLoad load, ServerProcess server, Figures f, List<Integer> groups, double stepSeconds,
+                            int idle) throws Exception {
+        for (int n : groups) {
+            try (StompLoad.FanOut group = load.new FanOut("/topic/bench" + n, n)) {
+                double fixedRate = 10_000.0 / n;
+                group.step(fixedRate, 3); // warm-up
+                StompLoad.Step fixed = group.step(fixedRate, 10);
+                f.fixed.put(n, fixed);
+                log("1->%d fixed 10k deliveries/s: %s", n, fixed);
+                double rate = 20_000.0 / n;
+                StompLoad.Step best = null;
+                while (rate * n <= 4_000_000) {
+                    StompLoad.Step step = group.step(rate, stepSeconds);
+                    log("1->%d offered %.0f msg/s: %s %s", n, rate, step, step.passed() ? "PASS" : "FAIL");
+                    if (!step.passed()) {
+                        f.overload.put(n, step);
+                        break;
+                    }
+                    best = step;
+                    rate *= 1.5;
+                }
+                f.maxDeliveries.put(n, best == null ? 0 : best.deliveredPerSec());
+                if (best != null) {
+                    f.atMax.put(n, best);
+                }
+            }
+            Thread.sleep(2000);
+            f.afterOverload.put(n, serving(load, server));
+            log("1->%d after overload: %s", n, f.afterOverload.get(n));
+        }
+        f.roundTrip = load.roundTrip(50, 5);
+        log("round trip: p50 %.2f ms, p99 %.2f ms (%d pings)", f.roundTrip[0], f.roundTrip[1], (long) f.roundTrip[2]);
+        if (idle > 0) {
+            f.idle = load.idle(idle);
+            log("idle: %d B heap/conn, %d B RSS/conn, %d open", f.idle[0], f.idle[1], f.idle[2]);
+        }
+    }
+
+    /** Whether the server still serves a new client after the overload step: a round trip within 10 s. */
+    private static String serving(StompLoad load, ServerProcess server) {
+        if (!server.alive()) {
+            return "process gone";
+        }
+        try {
+            double[] rtt = load.roundTrip(1, 1);
+            return rtt[2] > 0 ? "yes" : "no answer";
+        } catch (Exception e) {
+            return "no (" + e.getMessage() + ")";
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, format + "%n", args);
+        System.out.flush();
+    }
+
+    private static void print(Map<String, Figures> results, List<Integer> groups, int idle) {
+        Figures s = results.get("switchboard");
+        Figures p = results.get("spring");
+        List<String[]> rows = new ArrayList<>();
+        for (int n : groups) {
+            rows.add(row("fan-out 1→" + n + ": max deliveries/s (p99 < 50 ms, none lost)",
+                    f -> f.maxDeliveries.containsKey(n) ? String.format(Locale.ROOT, "%,.0f", f.maxDeliveries.get(n)) : "–",
+                    f -> f.maxDeliveries.getOrDefault(n, Double.NaN), s, p, true));
+            rows.add(row("fan-out 1→" + n + ": p50 / p99 / p99.9 ms at 10,000 deliveries/s",
+                    f -> f.fixed.containsKey(n) ? String.format(Locale.ROOT, "%.2f / %.2f / %.2f", f.fixed.get(n).p50(),
+                            f.fixed.get(n).p99(), f.fixed.get(n).p999()) : "–",
+                    f -> f.fixed.containsKey(n) ? f.fixed.get(n).p99() : Double.NaN, s, p, false));
+            rows.add(row("fan-out 1→" + n + ": CPU at max step, server / client (% of one core)",
+                    f -> f.atMax.containsKey(n) ? String.format(Locale.ROOT, "%.0f%% / %.0f%%", f.atMax.get(n).serverCpu() * 100,
+                            f.atMax.get(n).clientCpu() * 100) : "–", f -> Double.NaN, s, p, true));
+            rows.add(row("fan-out 1→" + n + ": first failing step: offered → delivered/s, p99 ms, subscribers cut, out of order",
+                    f -> f.overload.containsKey(n) ? String.format(Locale.ROOT, "%,.0f → %,.0f, %.0f ms, %d cut, %d ooo",
+                            f.overload.get(n).offeredPerSec(), f.overload.get(n).deliveredPerSec(), f.overload.get(n).p99(),
+                            f.overload.get(n).cut(), f.overload.get(n).outOfOrder()) : "none up to 4M/s",
+                    f -> Double.NaN, s, p, true));
+            rows.add(row("fan-out 1→" + n + ": serves a new client after that step",
+                    f -> f.afterOverload.getOrDefault(n, "–"), f -> Double.NaN, s, p, true));
+        }
+        rows.add(row("round trip, 50 clients: p50 / p99 ms",
+                f -> f.roundTrip == null ? "–" : String.format(Locale.ROOT, "%.2f / %.2f", f.roundTrip[0], f.roundTrip[1]),
+                f -> f.roundTrip == null ? Double.NaN : f.roundTrip[1], s, p, false));
+        if (idle > 0) {
+            rows.add(row(String.format(Locale.ROOT, "idle: %,d subscribed sessions, heap per connection", idle),
+                    f -> f.idle == null ? "–" : String.format(Locale.ROOT, "%,d B (%d open)", f.idle[0], f.idle[2]),
+                    f -> f.idle == null ? Double.NaN : f.idle[0], s, p, false));
+            rows.add(row(String.format(Locale.ROOT, "idle: %,d subscribed sessions, RSS per connection", idle),
+                    f -> f.idle == null ? "–" : String.format(Locale.ROOT, "%,d B", f.idle[1]),
+                    f -> f.idle == null ? Double.NaN : f.idle[1], s, p, false));
+        }
+        System.out.println();
+        System.out.println("STOMP benchmark: server JVMs " + String.join(" ", SERVER_FLAGS) + " (G1), "
+                + Runtime.getRuntime().availableProcessors() + " cores, 128-byte bodies, client: this JVM, one selector thread");
+        System.out.println();
+        System.out.println("| measure | Switchboard | Spring peer | Switchboard vs peer |");
+        System.out.println("|---|---|---|---|");
+        for (String[] r : rows) {
+            System.out.println("| " + String.join(" | ", r) + " |");
+        }
+        for (Map.Entry<String, Figures> e : results.entrySet()) {
+            if (e.getValue().failure != null) {
+                System.out.println();
+                System.out.println(e.getKey() + ": the run stopped early: " + e.getValue().failure);
+            }
+        }
+    }
+
+    private static String[] row(String label, java.util.function.Function<Figures, String> text,
+                                java.util.function.ToDoubleFunction<Figures> value, Figures s, Figures p, boolean higherBetter) {
+        String sv = s == null ? "–" : text.apply(s);
+        String pv = p == null ? "–" : text.apply(p);
+        String ratio = "";
+        if (s != null && p != null) {
+            double a = value.applyAsDouble(s);
+            double b = value.applyAsDouble(p);
+            if (!Double.isNaN(a) && !Double.isNaN(b) && a > 0 && b > 0) {
+                ratio = String.format(Locale.ROOT, higherBetter ? "%.1f×" : "%.2f× (lower is better)", a / b);
+            }
+        }
+        return new String[] {label, sv, pv, ratio};
+    }
+}

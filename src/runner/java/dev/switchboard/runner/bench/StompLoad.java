@@ -1,0 +1,385 @@
+package dev.switchboard.runner.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The benchmark's scenarios against one server: fan-out groups (one publisher, N subscribers on
+ * one topic), round trips, idle sessions. Everything received is parsed on the client loop's
+ * thread; latencies come from a send timestamp (System.nanoTime) in each body.
+ */
+final class StompLoad {
+
+    static final int BODY_SIZE = 128;
+
+    private final ClientLoop loop;
+    private final ServerProcess server;
+
+    StompLoad(ClientLoop loop, ServerProcess server) {
+        this.loop = loop;
+        this.server = server;
+    }
+
+    static byte[] frame(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static final byte[] CONNECT = frame("CONNECT\naccept-version:1.2,1.1\nhost:127.0.0.1\nheart-beat:0,0\n\n\0");
+
+    static byte[] subscribe(String id, String destination) {
+        return frame("SUBSCRIBE\nid:" + id + "\ndestination:" + destination + "\n\n\0");
+    }
+
+    /** A SEND whose 128-byte body carries a sequence number and the send time. */
+    static byte[] send(String destination, long seq) {
+        StringBuilder body = new StringBuilder(BODY_SIZE).append('m').append(seq).append(' ').append(System.nanoTime())
+                .append(' ');
+        while (body.length() < BODY_SIZE) {
+            body.append('x');
+        }
+        return frame("SEND\ndestination:" + destination + "\ncontent-type:text/plain\n\n" + body + "\0");
+    }
+
+    /** Reads "m<seq> <nanos> ..." from a body; {seq, nanos} or null for other bodies. */
+    static long[] parseBody(byte[] b, int from, int to) {
+        if (from >= to || b[from] != 'm') {
+            return null;
+        }
+        long seq = 0;
+        int i = from + 1;
+        while (i < to && b[i] != ' ') {
+            seq = seq * 10 + (b[i++] - '0');
+        }
+        i++;
+        long t = 0;
+        while (i < to && b[i] != ' ') {
+            t = t * 10 + (b[i++] - '0');
+        }
+        return new long[] {seq, t};
+    }
+
+    // ---- fan-out --------------------------------------------------------------------------
+
+    /** Result of one fan-out step. */
+    record Step(double offeredPerSec, double deliveredPerSec, long expected, long delivered, double p50, double p99,
+                double p999, int cut, long outOfOrder, double serverCpu, double clientCpu) {
+        boolean passed() {
+            return delivered == expected && p99 < 50 && cut == 0;
+        }
+    }
+
+    /** One publisher and N subscribers of one topic. */
+    final class FanOut implements ClientLoop.Listener, AutoCloseable {
+        final String topic;
+        final int n;
+        final List<ClientLoop.Conn> subscribers = new ArrayList<>();
+        ClientLoop.Conn publisher;
+        private volatile boolean publisherReady;
+        private volatile int connected;
+        private volatile int probed;
+        private volatile int closedSubscribers;
+        private final boolean[] probeSeen;
+        private final long[] lastSeq;
+        private volatile long delivered;
+        private volatile long outOfOrder;
+        private final Histogram latency = new Histogram();
+        private String lastClose;
+        private final int baseId;
+
+        FanOut(String topic, int n) throws Exception {
+            this.topic = topic;
+            this.n = n;
+            this.baseId = loop.nextId();
+            probeSeen = new boolean[n];
+            lastSeq = new long[n];
+            for (int i = 0; i < n; i++) {
+                subscribers.add(loop.connect(server.address(), server.stompPath, this));
+                if (i % 200 == 199) {
+                    Thread.sleep(50);
+                }
+            }
+            publisher = loop.connect(server.address(), server.stompPath, this);
+            await(() -> connected == n && publisherReady, 60, "subscribers to connect (" + n + ")");
+            // Spring's simple broker gives no SUBSCRIBE receipt: probe until every subscriber hears.
+            long probes = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (probed < n - closedSubscribers && System.nanoTime() < deadline) {
+                publisher.sendText(StompLoad.frame("SEND\ndestination:" + topic + "\n\np" + probes++ + "\0"));
+                Thread.sleep(100);
+            }
+            if (probed < n) {
+                throw new IllegalStateException(server.name + ": only " + probed + " of " + n + " subscriptions live; " + lastClose);
+            }
+            Thread.sleep(300); // let stray probes drain
+        }
+
+        @Override
+        public void opened(ClientLoop.Conn conn) {
+            conn.sendText(CONNECT);
+        }
+
+        @Override
+        public void frame(ClientLoop.Conn conn, String command, byte[] frame, int bodyStart, int end) {
+            switch (command) {
+                case "CONNECTED" -> {
+                    if (conn.id == baseId + n) {
+                        publisherReady = true;
+                    } else {
+                        conn.sendText(subscribe("0", topic));
+                        connected++;
+                    }
+                }
+                case "MESSAGE" -> {
+                    int i = conn.id - baseId;
+                    long[] m = parseBody(frame, bodyStart, end);
+                    if (m == null) {
+                        if (!probeSeen[i]) {
+                            probeSeen[i] = true;
+                            probed++;
+                        }
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    synchronized (latency) {
+                        latency.record(now - m[1]);
+                    }
+                    if (m[0] <= lastSeq[i]) {
+                        outOfOrder++;
+                    }
+                    lastSeq[i] = m[0];
+                    delivered++;
+                }
+                case "ERROR" -> lastClose = "ERROR " + new String(frame, 0, end, StandardCharsets.UTF_8);
+                default -> { }
+            }
+        }
+
+        @Override
+        public void closed(ClientLoop.Conn conn, String why) {
+            if (conn.id != baseId + n) {
+                closedSubscribers++;
+            }
+            lastClose = why;
+        }
+
+        int cut() {
+            return closedSubscribers;
+        }
+
+        /** Publishes at {@code rate} messages/s for {@code seconds}, then waits for the deliveries. */
+        Step step(double rate, double seconds) throws Exception {
+            synchronized (latency) {
+                latency.reset();
+            }
+            delivered = 0;
+            outOfOrder = 0;
+            int liveAtStart = n - closedSubscribers;
+            for (int i = 0; i < n; i++) {
+                lastSeq[i] = 0;
+            }
+            long serverCpu0 = server.cpuNanos();
+            long clientCpu0 = ServerProcess.cpuNanos(ProcessHandle.current().pid());
+            long start = System.nanoTime();
+            long duration = (long) (seconds * 1e9);
+            long sent = 0;
+            while (true) {
+                long elapsed = System.nanoTime() - start;
+                if (elapsed >= duration) {
+                    break;
+                }
+                long due = (long) (elapsed / 1e9 * rate);
+                while (sent < due) {
+                    if (!publisher.sendText(send(topic, ++sent))) {
+                        throw new IllegalStateException("the publisher's connection closed: " + lastClose);
+                    }
+                }
+                LockSupport.parkNanos(100_000);
+            }
+            long publishEnd = System.nanoTime();
+            double publishSeconds = (publishEnd - start) / 1e9;
+            long expected = sent * liveAtStart;
+            long waitUntil = publishEnd + TimeUnit.SECONDS.toNanos(3);
+            while (delivered < expected && System.nanoTime() < waitUntil && closedSubscribers < n) {
+                Thread.sleep(10);
+            }
+            long elapsedAll = System.nanoTime() - start;
+            double serverCpu = (server.cpuNanos() - serverCpu0) / (double) elapsedAll;
+            double clientCpu = (ServerProcess.cpuNanos(ProcessHandle.current().pid()) - clientCpu0) / (double) elapsedAll;
+            Thread.sleep(200);
+            long got = delivered;
+            synchronized (latency) {
+                return new Step(sent / publishSeconds * liveAtStart, got / Math.max(publishSeconds, (System.nanoTime() - start) / 1e9 - 0.2),
+                        expected, got, latency.quantileMillis(0.5), latency.quantileMillis(0.99),
+                        latency.quantileMillis(0.999), closedSubscribers - (n - liveAtStart), outOfOrder, serverCpu, clientCpu);
+            }
+        }
+
+        @Override
+        public void close() {
+            subscribers.forEach(ClientLoop.Conn::close);
+            publisher.close();
+        }
+    }
+
+    // ---- round trip -----------------------------------------------------------------------
+
+    /** {p50, p99} in ms of ping → own subscription → back, with {@code clients} clients pinging at once. */
+    double[] roundTrip(int clients, double seconds) throws Exception {
+        Histogram rtt = new Histogram();
+        long[] sentAt = new long[clients];
+        boolean[] measuring = {false};
+        List<ClientLoop.Conn> conns = new ArrayList<>();
+        int baseId = loop.nextId();
+        int[] ready = {0};
+        ClientLoop.Listener listener = new ClientLoop.Listener() {
+            @Override
+            public void opened(ClientLoop.Conn conn) {
+                conn.sendText(CONNECT);
+            }
+
+            @Override
+            public void frame(ClientLoop.Conn conn, String command, byte[] frame, int bodyStart, int end) {
+                int i = conn.id - baseId;
+                if (command.equals("CONNECTED")) {
+                    conn.sendText(subscribe("0", "/topic/ping." + i));
+                    synchronized (ready) {
+                        ready[0]++;
+                    }
+                } else if (command.equals("MESSAGE")) {
+                    long[] m = parseBody(frame, bodyStart, end);
+                    if (m == null) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    synchronized (rtt) {
+                        if (measuring[0]) {
+                            rtt.record(now - m[1]);
+                        }
+                    }
+                    sentAt[i] = System.nanoTime();
+                    conn.sendText(send("/topic/ping." + i, m[0] + 1));
+                }
+            }
+
+            @Override
+            public void closed(ClientLoop.Conn conn, String why) {
+            }
+        };
+        for (int i = 0; i < clients; i++) {
+            conns.add(loop.connect(server.address(), server.stompPath, listener));
+        }
+        await(() -> {
+            synchronized (ready) {
+                return ready[0] == clients;
+            }
+        }, 30, "round-trip clients");
+        Thread.sleep(500);
+        for (int i = 0; i < clients; i++) {
+            sentAt[i] = System.nanoTime();
+            conns.get(i).sendText(send("/topic/ping." + i, 1));
+        }
+        long end = System.nanoTime() + (long) ((seconds + 1) * 1e9);
+        long measureFrom = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            Thread.sleep(50);
+            if (System.nanoTime() > measureFrom) {
+                synchronized (rtt) {
+                    measuring[0] = true;
+                }
+            }
+            long now = System.nanoTime();
+            for (int i = 0; i < clients; i++) {
+                if (now - sentAt[i] > 1_000_000_000L) { // a ping lost before the subscription was live
+                    sentAt[i] = now;
+                    conns.get(i).sendText(send("/topic/ping." + i, 1));
+                }
+            }
+        }
+        conns.forEach(ClientLoop.Conn::close);
+        synchronized (rtt) {
+            return new double[] {rtt.quantileMillis(0.5), rtt.quantileMillis(0.99), rtt.count()};
+        }
+    }
+
+    // ---- idle -----------------------------------------------------------------------------
+
+    /** {heap bytes/conn, RSS bytes/conn, connections that stayed open} for N connected, subscribed sessions. */
+    long[] idle(int connections) throws Exception {
+        long heap0 = server.heapAfterGc();
+        long rss0 = server.rss();
+        int[] subscribedCount = {0};
+        int[] closed = {0};
+        List<ClientLoop.Conn> conns = new ArrayList<>();
+        ClientLoop.Listener listener = new ClientLoop.Listener() {
+            @Override
+            public void opened(ClientLoop.Conn conn) {
+                conn.sendText(CONNECT);
+            }
+
+            @Override
+            public void frame(ClientLoop.Conn conn, String command, byte[] frame, int bodyStart, int end) {
+                if (command.equals("CONNECTED")) {
+                    conn.sendText(subscribe("0", "/topic/idle." + (conn.id % 100)));
+                    synchronized (subscribedCount) {
+                        subscribedCount[0]++;
+                    }
+                }
+            }
+
+            @Override
+            public void closed(ClientLoop.Conn conn, String why) {
+                synchronized (closed) {
+                    closed[0]++;
+                }
+            }
+        };
+        for (int i = 0; i < connections; i++) {
+            conns.add(loop.connect(server.address(), server.stompPath, listener));
+            while (true) {
+                int inFlight;
+                synchronized (subscribedCount) {
+                    synchronized (closed) {
+                        inFlight = conns.size() - subscribedCount[0] - closed[0];
+                    }
+                }
+                if (inFlight < 200) {
+                    break;
+                }
+                Thread.sleep(1);
+            }
+        }
+        await(() -> {
+            synchronized (subscribedCount) {
+                synchronized (closed) {
+                    return subscribedCount[0] + closed[0] >= connections;
+                }
+            }
+        }, 120, "idle sessions");
+        Thread.sleep(3000);
+        long heap1 = server.heapAfterGc();
+        long rss1 = server.rss();
+        int open;
+        synchronized (closed) {
+            open = connections - closed[0];
+        }
+        conns.forEach(ClientLoop.Conn::close);
+        return new long[] {(heap1 - heap0) / Math.max(1, open), (rss1 - rss0) / Math.max(1, open), open};
+    }
+
+    interface Condition {
+        boolean met() throws Exception;
+    }
+
+    static void await(Condition condition, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.met()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
