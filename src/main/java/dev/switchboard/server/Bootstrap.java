@@ -105,6 +105,7 @@ public final class Bootstrap implements ServletContextListener {
         StompServer server = new StompServer(limits, beats.get(0), beats.get(1), broker, router,
                 new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
                 background);
+        server.binaryMessages("binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)));
         self.set(server);
         router.registerClasses(settings.get(Settings.STOMP_HANDLERS), loader);
         return server;

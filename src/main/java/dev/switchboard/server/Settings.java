@@ -41,7 +41,7 @@ public final class Settings {
             text -> SettingValues.atLeast(1, SettingValues.size(text)));
 
     public static final Setting<Integer> WEBSOCKET_BUFFER_SIZE = new Setting<>(
-            "websocket.buffer.size", "size", "8KiB",
+            "websocket.buffer.size", "size", "1KiB",
             "The container's per-connection frame buffers (text and binary). Containers such as Tomcat"
                     + " allocate them eagerly for every connection, so they are kept small; larger"
                     + " messages arrive in parts and are checked against the message limits above.",
@@ -128,13 +128,24 @@ public final class Settings {
                     + " constructor or one taking `Messaging`. Nothing is scanned.",
             SettingValues::list);
 
+    public static final Setting<String> STOMP_MESSAGE_FRAMES = new Setting<>(
+            "stomp.message.frames", "text or binary", "text",
+            "WebSocket message type for MESSAGE frames sent to `/stomp` clients. `text`: as most servers"
+                    + " do (bodies that are not UTF-8 still go binary). `binary`: every MESSAGE in binary"
+                    + " messages: the container writes the bytes as encoded once instead of re-encoding text"
+                    + " per recipient; @stomp/stompjs (5+) and Spring's client read both. Other frames stay text.",
+            text -> switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "text", "binary" -> text.trim().toLowerCase(java.util.Locale.ROOT);
+                default -> throw new IllegalArgumentException("must be text or binary");
+            });
+
     /** All settings, in the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_HEARTBEAT, STOMP_USERS,
-            STOMP_ANONYMOUS, STOMP_HANDLERS);
+            STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES);
 
     private final Map<Setting<?>, Object> values;
 

@@ -37,6 +37,9 @@ public interface Connection {
      */
     boolean sendTextBatched(String... parts);
 
+    /** As {@link #sendTextBatched}, as one binary message made of these parts (which must not change). */
+    boolean sendBinaryBatched(byte[]... parts);
+
     /** Characters/bytes queued and in flight to this connection. */
     long queuedSize();
 

@@ -27,6 +27,25 @@ final class OutboundQueue {
     /** Most characters or bytes joined into one write. */
     static final int COALESCE_MAX = 64 * 1024;
 
+    /** Bytes made of parts sent as one binary message (a pre-encoded frame around a per-recipient header). */
+    record BinaryParts(byte[][] parts, int length) {
+        void appendTo(ByteBuffer out) {
+            for (byte[] part : parts) {
+                out.put(part);
+            }
+        }
+
+        ByteBuffer join() {
+            ByteBuffer out = ByteBuffer.allocate(length);
+            appendTo(out);
+            return out.flip();
+        }
+    }
+
+    private static boolean binary(Object item) {
+        return item instanceof ByteBuffer || item instanceof BinaryParts;
+    }
+
     /** Text made of parts sent as one message (a pre-encoded frame around a per-recipient header). */
     record TextParts(String[] parts, int length) {
         void appendTo(StringBuilder out) {
@@ -74,7 +93,7 @@ final class OutboundQueue {
     }
 
     /**
-     * Queues a String, a ByteBuffer or {@link TextParts}. A lone message larger than the limit
+     * Queues a String, a ByteBuffer, {@link TextParts} or {@link BinaryParts}. A lone message larger than the limit
      * still goes. Overflows when the queue would pass its size, or when the write in flight has
      * been stuck longer than the stall limit while more waits.
      */
@@ -213,13 +232,15 @@ final class OutboundQueue {
     private Object startSend(Object first) {
         Object next = first;
         if (coalesce && !pending.isEmpty() && sizeOf(first) < COALESCE_MAX) {
-            if (first instanceof ByteBuffer binary) {
-                next = joinBinary(binary);
-            } else if (!(pending.peek() instanceof ByteBuffer)) {
+            if (binary(first)) {
+                next = joinBinary(first);
+            } else if (!binary(pending.peek())) {
                 next = joinText(first);
             }
         }
         if (next instanceof TextParts parts) {
+            next = parts.join();
+        } else if (next instanceof BinaryParts parts) {
             next = parts.join();
         }
         inFlightSize = sizeOf(next);
@@ -260,7 +281,7 @@ final class OutboundQueue {
     private String joinText(Object first) {
         StringBuilder out = new StringBuilder(Math.min(COALESCE_MAX, 4 * sizeOf(first)));
         appendText(out, first);
-        while (!pending.isEmpty() && !(pending.peek() instanceof ByteBuffer)
+        while (!pending.isEmpty() && !binary(pending.peek())
                 && out.length() + sizeOf(pending.peek()) <= COALESCE_MAX) {
             appendText(out, pending.poll());
         }
@@ -276,25 +297,33 @@ final class OutboundQueue {
     }
 
     /** Under the lock: the first binary item and the binary items after it, up to the limit, as one. */
-    private ByteBuffer joinBinary(ByteBuffer first) {
-        int total = first.remaining();
+    private Object joinBinary(Object first) {
+        int total = sizeOf(first);
         int count = 0;
         for (Object item : pending) {
-            if (!(item instanceof ByteBuffer b) || total + b.remaining() > COALESCE_MAX) {
+            if (!binary(item) || total + sizeOf(item) > COALESCE_MAX) {
                 break;
             }
-            total += b.remaining();
+            total += sizeOf(item);
             count++;
         }
         if (count == 0) {
             return first;
         }
         ByteBuffer out = ByteBuffer.allocate(total);
-        out.put(first.duplicate());
+        appendBinary(out, first);
         for (int i = 0; i < count; i++) {
-            out.put(((ByteBuffer) pending.poll()).duplicate());
+            appendBinary(out, pending.poll());
         }
         return out.flip();
+    }
+
+    private static void appendBinary(ByteBuffer out, Object item) {
+        if (item instanceof ByteBuffer b) {
+            out.put(b.duplicate());
+        } else {
+            ((BinaryParts) item).appendTo(out);
+        }
     }
 
     private static int sizeOf(Object message) {
@@ -302,6 +331,9 @@ final class OutboundQueue {
             return text.length();
         }
         if (message instanceof TextParts parts) {
+            return parts.length();
+        }
+        if (message instanceof BinaryParts parts) {
             return parts.length();
         }
         return ((ByteBuffer) message).remaining();

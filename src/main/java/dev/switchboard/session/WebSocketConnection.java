@@ -176,6 +176,15 @@ public final class WebSocketConnection implements Connection {
     }
 
     @Override
+    public boolean sendBinaryBatched(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        return offered(outbound.offer(new OutboundQueue.BinaryParts(parts, length), environment.writers()));
+    }
+
+    @Override
     public long queuedSize() {
         return outbound.queuedSize();
     }

@@ -1,15 +1,15 @@
 package dev.switchboard.stomp;
 
 import dev.switchboard.broker.Message;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * A MESSAGE frame encoded once per published message and STOMP escaping flavour, in two
  * halves: everything before the per-subscription headers, and everything after them
- * ({@code content-length}, blank line, body, NUL). Each delivery sends head + its own
- * {@code subscription} (and {@code ack}) lines + tail, without copying until the write.
+ * ({@code content-length}, blank line, body, NUL), as bytes and (for UTF-8 bodies) as text. Each
+ * delivery sends head + its own {@code subscription} (and {@code ack}) lines + tail, without
+ * copying until the write.
  */
 final class MessageWire {
 
@@ -34,7 +34,7 @@ final class MessageWire {
         this.tailBytes = tailBytes;
     }
 
-    /** True when the body travels in a text WebSocket message (it is UTF-8). */
+    /** True when the body may travel in a text WebSocket message (it is UTF-8). */
     boolean text() {
         return head != null;
     }
@@ -62,25 +62,19 @@ final class MessageWire {
             StompEncoder.appendHeader(head, headers.get(i), headers.get(i + 1), version, escape);
         }
         String tailHead = "content-length:" + message.body().length + "\n\n";
-        if (message.text() != null) {
-            return new MessageWire(head.toString(), tailHead + message.text() + '\0', null, null);
-        }
         byte[] tailStart = tailHead.getBytes(StandardCharsets.US_ASCII);
         byte[] tail = new byte[tailStart.length + message.body().length + 1];
         System.arraycopy(tailStart, 0, tail, 0, tailStart.length);
         System.arraycopy(message.body(), 0, tail, tailStart.length, message.body().length);
-        return new MessageWire(null, null, head.toString().getBytes(StandardCharsets.UTF_8), tail);
+        String headText = head.toString();
+        byte[] headBytes = headText.getBytes(StandardCharsets.UTF_8);
+        if (message.text() != null) {
+            return new MessageWire(headText, tailHead + message.text() + '\0', headBytes, tail);
+        }
+        return new MessageWire(null, null, headBytes, tail);
     }
 
-    /** A binary MESSAGE with the delivery's own header lines in the middle. */
-    ByteBuffer binary(String deliveryLines) {
-        byte[] middle = deliveryLines.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(headBytes.length + middle.length + tailBytes.length);
-        return out.put(headBytes).put(middle).put(tailBytes).flip();
-    }
-
-    int length(String deliveryLines) {
-        return text() ? head.length() + deliveryLines.length() + tail.length()
-                : headBytes.length + deliveryLines.length() + tailBytes.length;
+    int byteLength(byte[] deliveryLines) {
+        return headBytes.length + deliveryLines.length + tailBytes.length;
     }
 }

@@ -43,7 +43,8 @@ public class StompEndpoint {
             throw new IllegalStateException("/stomp opened without the deployment's StompServer (handshake configurator)");
         }
         connection = WebSocketConnection.open(session, config, true);
-        stomp = new StompSession(stompServer, connection, session.getNegotiatedSubprotocol());
+        stomp = new StompSession(stompServer, connection, session.getNegotiatedSubprotocol(),
+                stompServer.binaryMessages());
     }
 
     @OnMessage

@@ -23,6 +23,8 @@ public final class StompServer {
     /** The per-session STOMP limits. */
     public record Limits(StompDecoder.Limits frames, int subscriptionsMax, int transactionFramesMax) { }
 
+    private boolean binaryMessages;
+
     private final Limits limits;
     private final Duration heartbeatSend;
     private final Duration heartbeatReceive;
@@ -44,6 +46,16 @@ public final class StompServer {
         this.router = router;
         this.authenticator = authenticator;
         this.timer = timer;
+    }
+
+    /** Whether MESSAGE frames go to WebSocket clients in binary WebSocket messages (see the setting). */
+    public boolean binaryMessages() {
+        return binaryMessages;
+    }
+
+    public StompServer binaryMessages(boolean binary) {
+        this.binaryMessages = binary;
+        return this;
     }
 
     public Limits limits() {

@@ -37,8 +37,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
 
     private enum State { AWAITING_CONNECT, CONNECTED, ENDED }
 
-    /** The per-subscription header lines, encoded once at SUBSCRIBE. */
-    private record Tag(String subscriptionLine) { }
+    /** The per-subscription header line, encoded once at SUBSCRIBE, as text and bytes. */
+    private record Tag(String subscriptionLine, byte[] subscriptionBytes) { }
 
     private final StompServer server;
     private final Connection connection;
@@ -47,6 +47,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private final String id;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final Transactions transactions;
+    private final boolean binaryMessages;
 
     private volatile StompVersion version = StompVersion.V1_2;
     private State state = State.AWAITING_CONNECT;
@@ -62,9 +63,10 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
      * @param subprotocol the negotiated WebSocket subprotocol ({@code v11.stomp}...), or null/empty:
      *                    versions above it are not offered
      */
-    StompSession(StompServer server, Connection connection, String subprotocol) {
+    StompSession(StompServer server, Connection connection, String subprotocol, boolean binaryMessages) {
         this.server = server;
         this.connection = connection;
+        this.binaryMessages = binaryMessages;
         StompVersion fromSubprotocol = subprotocol == null ? null : StompVersion.ofSubprotocol(subprotocol);
         this.highestAllowed = fromSubprotocol == null ? StompVersion.V1_2 : fromSubprotocol;
         this.decoder = new StompDecoder(server.limits().frames(), StompVersion.V1_0);
@@ -341,7 +343,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         StompEncoder.appendHeader(line, "subscription", subId, version, version.escapes());
         try {
             Subscription s = server.broker().subscribe(this, userName, subId, destination, ack,
-                    new Tag(line.toString()));
+                    new Tag(line.toString(), line.toString().getBytes(StandardCharsets.UTF_8)));
             subscriptions.put(subId, s);
             return true;
         } catch (BrokerException e) {
@@ -528,8 +530,10 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     public boolean deliver(Subscription subscription, Message message, boolean redelivered) {
         StompVersion v = version;
         MessageWire wire = MessageWire.of(message, v);
-        String lines = ((Tag) subscription.tag()).subscriptionLine();
-        if (redelivered || (v == StompVersion.V1_2 && subscription.ack() != AckMode.AUTO)) {
+        Tag tag = (Tag) subscription.tag();
+        boolean extraLines = redelivered || (v == StompVersion.V1_2 && subscription.ack() != AckMode.AUTO);
+        String lines = tag.subscriptionLine();
+        if (extraLines) {
             StringBuilder more = new StringBuilder(lines);
             if (v == StompVersion.V1_2 && subscription.ack() != AckMode.AUTO) {
                 StompEncoder.appendHeader(more, "ack", message.id(), v, true);
@@ -539,15 +543,23 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             }
             lines = more.toString();
         }
-        boolean queued = wire.text() ? connection.sendTextBatched(wire.head, lines, wire.tail)
-                : connection.sendBinary(wire.binary(lines));
+        boolean queued;
+        long size;
+        if (wire.text() && !binaryMessages) {
+            queued = connection.sendTextBatched(wire.head, lines, wire.tail);
+            size = wire.head.length() + lines.length() + wire.tail.length();
+        } else {
+            byte[] lineBytes = extraLines ? lines.getBytes(StandardCharsets.UTF_8) : tag.subscriptionBytes();
+            queued = connection.sendBinaryBatched(wire.headBytes, lineBytes, wire.tailBytes);
+            size = wire.byteLength(lineBytes);
+        }
         if (!queued) {
             server.metrics().slowConsumerDrops.increment();
             return false;
         }
         wroteSinceTick = true;
         server.metrics().framesOut.increment();
-        server.metrics().bytesOut.add(wire.length(lines));
+        server.metrics().bytesOut.add(size);
         return true;
     }
 }

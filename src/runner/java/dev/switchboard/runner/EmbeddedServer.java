@@ -33,6 +33,8 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedServer.class.getName());
 
     private final Tomcat tomcat;
+    static final String TOMCAT_WEBSOCKET_BUFFER = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
     private final Connector connector;
     private final Context context;
     private volatile boolean stopped;
@@ -57,6 +59,11 @@ public final class EmbeddedServer implements AutoCloseable {
         Path appBase = baseDir.resolve("webapps");
         copy(war, appBase.resolve("ROOT.war"));
 
+        // Tomcat's per-WebSocket input, output and encoder buffers (allocated for every connection,
+        // 8 KiB each by default); tomcat-conf/catalina.properties sets the same for a standalone Tomcat.
+        if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER) == null) {
+            System.setProperty(TOMCAT_WEBSOCKET_BUFFER, "4096");
+        }
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toAbsolutePath().toString());
         Connector connector = new Connector("HTTP/1.1");

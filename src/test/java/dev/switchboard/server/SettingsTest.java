@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,31 @@ class SettingsTest {
         Settings s = Settings.defaults();
         assertEquals(65_536, s.get(Settings.TEXT_MESSAGE_MAX));
         assertEquals(65_536, s.get(Settings.BINARY_MESSAGE_MAX));
-        assertEquals(8_192, s.get(Settings.WEBSOCKET_BUFFER_SIZE));
+        assertEquals(1_024, s.get(Settings.WEBSOCKET_BUFFER_SIZE));
         assertEquals(Duration.ofMinutes(5), s.get(Settings.IDLE_TIMEOUT));
         assertEquals(Duration.ofSeconds(10), s.get(Settings.SEND_TIMEOUT));
         assertEquals("same origin", s.get(Settings.ALLOWED_ORIGINS).toString());
+        assertEquals(65_536, s.get(Settings.STOMP_FRAME_MAX));
+        assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(10)), s.get(Settings.STOMP_HEARTBEAT));
+        assertEquals("text", s.get(Settings.STOMP_MESSAGE_FRAMES));
+        assertEquals(List.of("dev.switchboard.stomp.app.EchoHandler"), s.get(Settings.STOMP_HANDLERS));
+    }
+
+    @Test
+    void stompSettingsParseAndRefuseBadValues() {
+        Settings s = Settings.load(name -> switch (name) {
+            case "switchboard.stomp.heartbeat" -> "0,250ms";
+            case "switchboard.stomp.message.frames" -> "BINARY";
+            case "switchboard.stomp.anonymous" -> "false";
+            default -> null;
+        }, java.util.Map.of(), new java.util.Properties());
+        assertEquals(List.of(Duration.ZERO, Duration.ofMillis(250)), s.get(Settings.STOMP_HEARTBEAT));
+        assertEquals("binary", s.get(Settings.STOMP_MESSAGE_FRAMES));
+        assertEquals(false, s.get(Settings.STOMP_ANONYMOUS));
+        InvalidSettingException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class,
+                () -> Settings.load(name -> name.equals("switchboard.stomp.heartbeat") ? "10s" : null,
+                        java.util.Map.of(), new java.util.Properties()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("switchboard.stomp.heartbeat"), e.getMessage());
     }
 
     @Test

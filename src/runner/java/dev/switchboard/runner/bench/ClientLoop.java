@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The benchmark's own WebSocket client: one selector thread drives every connection (thousands
- * of them cost one thread), reads server frames (RFC 6455, unmasked, any fragmentation) and hands
+ * The benchmark's own WebSocket client: a few selector threads drive every connection (thousands
+ * of them cost a thread or two), reads server frames (RFC 6455, unmasked, any fragmentation) and hands
  * their payload bytes to a STOMP scanner per connection. Writes (masked) go straight from the
  * caller's thread. Small on purpose: only what a benchmark client needs.
  */
@@ -272,17 +272,30 @@ final class ClientLoop implements AutoCloseable {
         }
     }
 
-    private final Selector selector;
-    private final Thread thread;
-    private final ConcurrentLinkedQueue<Conn> pendingRegistrations = new ConcurrentLinkedQueue<>();
+    /** One selector thread and the connections it owns. */
+    private final class Shard {
+        private final Selector selector;
+        private final Thread thread;
+        private final ConcurrentLinkedQueue<Conn> pendingRegistrations = new ConcurrentLinkedQueue<>();
+
+        Shard(String name) throws IOException {
+            selector = Selector.open();
+            thread = new Thread(() -> run(this), name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private final Shard[] shards;
     private volatile boolean running = true;
     private int nextId;
 
-    ClientLoop(String name) throws IOException {
-        selector = Selector.open();
-        thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+    /** @param threads selector threads; connections are spread over them by id */
+    ClientLoop(String name, int threads) throws IOException {
+        shards = new Shard[threads];
+        for (int i = 0; i < threads; i++) {
+            shards[i] = new Shard(name + "-" + i);
+        }
     }
 
     /** The id the next connection will get (ids are given in order). */
@@ -297,18 +310,20 @@ final class ClientLoop implements AutoCloseable {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         Conn conn = new Conn(nextId++, channel, address.getHostString() + ":" + address.getPort(), path, listener);
         channel.connect(address);
-        pendingRegistrations.add(conn);
-        selector.wakeup();
+        Shard shard = shards[conn.id % shards.length];
+        shard.pendingRegistrations.add(conn);
+        shard.selector.wakeup();
         return conn;
     }
 
-    private void run() {
+    private void run(Shard shard) {
         ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024);
+        Selector selector = shard.selector;
         while (running) {
             try {
                 selector.select(100);
                 Conn c;
-                while ((c = pendingRegistrations.poll()) != null) {
+                while ((c = shard.pendingRegistrations.poll()) != null) {
                     c.key = c.channel.register(selector, SelectionKey.OP_CONNECT, c);
                 }
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
@@ -340,19 +355,21 @@ final class ClientLoop implements AutoCloseable {
     @Override
     public void close() throws IOException {
         running = false;
-        selector.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (SelectionKey key : selector.keys()) {
+        for (Shard shard : shards) {
+            shard.selector.wakeup();
             try {
-                key.channel().close();
-            } catch (IOException ignored) {
-                // closing anyway
+                shard.thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            for (SelectionKey key : shard.selector.keys()) {
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            shard.selector.close();
         }
-        selector.close();
     }
 }

@@ -44,6 +44,7 @@ final class ServerProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(jvmFlags);
+        cmd.addAll(extraFlags());
         cmd.addAll(List.of("-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath(),
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -62,11 +63,18 @@ final class ServerProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(jvmFlags);
+        cmd.addAll(extraFlags());
         cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--server.tomcat.max-connections=20000"));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(new File("target/stomp-benchmark-spring.log"));
         return started("Spring peer", port, "/ws", builder.start());
+    }
+
+    /** Extra server JVM flags for investigation (a profiler, say), from BENCH_SERVER_FLAGS; empty normally. */
+    private static List<String> extraFlags() {
+        String extra = System.getenv("BENCH_SERVER_FLAGS");
+        return extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 
     private static ServerProcess started(String name, int port, String path, Process process) throws Exception {
@@ -90,6 +98,10 @@ final class ServerProcess implements AutoCloseable {
 
     InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean alive() {

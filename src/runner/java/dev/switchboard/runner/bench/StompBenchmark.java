@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public final class StompBenchmark {
 
+    /** Selector threads of the client: one per core, so the client reads as fast as the machine lets it. */
+    static final int CLIENT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
     static final List<String> SERVER_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
 
     private StompBenchmark() {
@@ -54,7 +57,8 @@ public final class StompBenchmark {
                 case "--peer-jar" -> peer = Path.of(args[i + 1]);
                 case "--only" -> only = args[i + 1];
                 case "--idle" -> idle = Integer.parseInt(args[i + 1]);
-                case "--subscribers" -> groups = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+                case "--subscribers" -> groups = args[i + 1].equals("none") ? List.of()
+                        : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -75,7 +79,7 @@ public final class StompBenchmark {
             results.put(name, f);
             try (ServerProcess server = name.equals("switchboard") ? ServerProcess.switchboard(war, SERVER_FLAGS)
                     : ServerProcess.spring(peer, SERVER_FLAGS);
-                 ClientLoop loop = new ClientLoop("bench-client-" + name)) {
+                 ClientLoop loop = new ClientLoop("bench-client-" + name, CLIENT_THREADS)) {
                 log("=== %s on port %d (%s)", server.name, server.port, String.join(" ", SERVER_FLAGS));
                 run(new StompLoad(loop, server), server, f, groups, stepSeconds, idle);
             } catch (Exception e) {
@@ -88,6 +92,7 @@ public final class StompBenchmark {
 
     private static void run(StompLoad load, ServerProcess server, Figures f, List<Integer> groups, double stepSeconds,
                             int idle) throws Exception {
+        double roundTripSeconds = groups.isEmpty() ? 1 : 5;
         for (int n : groups) {
             try (StompLoad.FanOut group = load.new FanOut("/topic/bench" + n, n)) {
                 double fixedRate = 10_000.0 / n;
@@ -95,7 +100,7 @@ public final class StompBenchmark {
                 StompLoad.Step fixed = group.step(fixedRate, 10);
                 f.fixed.put(n, fixed);
                 log("1->%d fixed 10k deliveries/s: %s", n, fixed);
-                double rate = 20_000.0 / n;
+                double rate = Boolean.getBoolean("bench.no.ramp") ? Double.MAX_VALUE : 20_000.0 / n;
                 StompLoad.Step best = null;
                 while (rate * n <= 4_000_000) {
                     StompLoad.Step step = group.step(rate, stepSeconds);
@@ -116,7 +121,7 @@ public final class StompBenchmark {
             f.afterOverload.put(n, serving(load, server));
             log("1->%d after overload: %s", n, f.afterOverload.get(n));
         }
-        f.roundTrip = load.roundTrip(50, 5);
+        f.roundTrip = load.roundTrip(50, roundTripSeconds);
         log("round trip: p50 %.2f ms, p99 %.2f ms (%d pings)", f.roundTrip[0], f.roundTrip[1], (long) f.roundTrip[2]);
         if (idle > 0) {
             f.idle = load.idle(idle);
@@ -178,7 +183,7 @@ public final class StompBenchmark {
         }
         System.out.println();
         System.out.println("STOMP benchmark: server JVMs " + String.join(" ", SERVER_FLAGS) + " (G1), "
-                + Runtime.getRuntime().availableProcessors() + " cores, 128-byte bodies, client: this JVM, one selector thread");
+                + Runtime.getRuntime().availableProcessors() + " cores, 128-byte bodies, client: this JVM, " + CLIENT_THREADS + " selector threads");
         System.out.println();
         System.out.println("| measure | Switchboard | Spring peer | Switchboard vs peer |");
         System.out.println("|---|---|---|---|");

@@ -78,13 +78,13 @@ final class StompLoad {
         final List<ClientLoop.Conn> subscribers = new ArrayList<>();
         ClientLoop.Conn publisher;
         private volatile boolean publisherReady;
-        private volatile int connected;
-        private volatile int probed;
-        private volatile int closedSubscribers;
+        private final java.util.concurrent.atomic.AtomicInteger connectedCount = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger probedCount = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger closedCount = new java.util.concurrent.atomic.AtomicInteger();
         private final boolean[] probeSeen;
         private final long[] lastSeq;
-        private volatile long delivered;
-        private volatile long outOfOrder;
+        private final java.util.concurrent.atomic.LongAdder deliveredCount = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder outOfOrderCount = new java.util.concurrent.atomic.LongAdder();
         private final Histogram latency = new Histogram();
         private String lastClose;
         private final int baseId;
@@ -102,16 +102,16 @@ final class StompLoad {
                 }
             }
             publisher = loop.connect(server.address(), server.stompPath, this);
-            await(() -> connected == n && publisherReady, 60, "subscribers to connect (" + n + ")");
+            await(() -> connectedCount.get() == n && publisherReady, 60, "subscribers to connect (" + n + ")");
             // Spring's simple broker gives no SUBSCRIBE receipt: probe until every subscriber hears.
             long probes = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (probed < n - closedSubscribers && System.nanoTime() < deadline) {
+            while (probedCount.get() < n - closedCount.get() && System.nanoTime() < deadline) {
                 publisher.sendText(StompLoad.frame("SEND\ndestination:" + topic + "\n\np" + probes++ + "\0"));
                 Thread.sleep(100);
             }
-            if (probed < n) {
-                throw new IllegalStateException(server.name + ": only " + probed + " of " + n + " subscriptions live; " + lastClose);
+            if (probedCount.get() < n) {
+                throw new IllegalStateException(server.name + ": only " + probedCount.get() + " of " + n + " subscriptions live; " + lastClose);
             }
             Thread.sleep(300); // let stray probes drain
         }
@@ -129,7 +129,7 @@ final class StompLoad {
                         publisherReady = true;
                     } else {
                         conn.sendText(subscribe("0", topic));
-                        connected++;
+                        connectedCount.incrementAndGet();
                     }
                 }
                 case "MESSAGE" -> {
@@ -138,7 +138,7 @@ final class StompLoad {
                     if (m == null) {
                         if (!probeSeen[i]) {
                             probeSeen[i] = true;
-                            probed++;
+                            probedCount.incrementAndGet();
                         }
                         return;
                     }
@@ -147,10 +147,10 @@ final class StompLoad {
                         latency.record(now - m[1]);
                     }
                     if (m[0] <= lastSeq[i]) {
-                        outOfOrder++;
+                        outOfOrderCount.increment();
                     }
                     lastSeq[i] = m[0];
-                    delivered++;
+                    deliveredCount.increment();
                 }
                 case "ERROR" -> lastClose = "ERROR " + new String(frame, 0, end, StandardCharsets.UTF_8);
                 default -> { }
@@ -160,13 +160,13 @@ final class StompLoad {
         @Override
         public void closed(ClientLoop.Conn conn, String why) {
             if (conn.id != baseId + n) {
-                closedSubscribers++;
+                closedCount.incrementAndGet();
             }
             lastClose = why;
         }
 
         int cut() {
-            return closedSubscribers;
+            return closedCount.get();
         }
 
         /** Publishes at {@code rate} messages/s for {@code seconds}, then waits for the deliveries. */
@@ -174,9 +174,9 @@ final class StompLoad {
             synchronized (latency) {
                 latency.reset();
             }
-            delivered = 0;
-            outOfOrder = 0;
-            int liveAtStart = n - closedSubscribers;
+            deliveredCount.reset();
+            outOfOrderCount.reset();
+            int liveAtStart = n - closedCount.get();
             for (int i = 0; i < n; i++) {
                 lastSeq[i] = 0;
             }
@@ -196,24 +196,26 @@ final class StompLoad {
                         throw new IllegalStateException("the publisher's connection closed: " + lastClose);
                     }
                 }
-                LockSupport.parkNanos(100_000);
+                // sleep until the next message is due (at least 50 µs, so fast rates send in small bursts)
+                long nextDue = start + (long) ((sent + 1) / rate * 1e9);
+                LockSupport.parkNanos(Math.max(50_000, nextDue - System.nanoTime()));
             }
             long publishEnd = System.nanoTime();
             double publishSeconds = (publishEnd - start) / 1e9;
             long expected = sent * liveAtStart;
             long waitUntil = publishEnd + TimeUnit.SECONDS.toNanos(3);
-            while (delivered < expected && System.nanoTime() < waitUntil && closedSubscribers < n) {
+            while (deliveredCount.sum() < expected && System.nanoTime() < waitUntil && closedCount.get() < n) {
                 Thread.sleep(10);
             }
             long elapsedAll = System.nanoTime() - start;
             double serverCpu = (server.cpuNanos() - serverCpu0) / (double) elapsedAll;
             double clientCpu = (ServerProcess.cpuNanos(ProcessHandle.current().pid()) - clientCpu0) / (double) elapsedAll;
             Thread.sleep(200);
-            long got = delivered;
+            long got = deliveredCount.sum();
             synchronized (latency) {
                 return new Step(sent / publishSeconds * liveAtStart, got / Math.max(publishSeconds, (System.nanoTime() - start) / 1e9 - 0.2),
                         expected, got, latency.quantileMillis(0.5), latency.quantileMillis(0.99),
-                        latency.quantileMillis(0.999), closedSubscribers - (n - liveAtStart), outOfOrder, serverCpu, clientCpu);
+                        latency.quantileMillis(0.999), closedCount.get() - (n - liveAtStart), outOfOrderCount.sum(), serverCpu, clientCpu);
             }
         }
 
@@ -364,6 +366,11 @@ final class StompLoad {
         int open;
         synchronized (closed) {
             open = connections - closed[0];
+        }
+        long hold = Long.getLong("bench.hold.seconds", 0);
+        if (hold > 0) {
+            System.out.println("holding " + open + " idle sessions for " + hold + " s (server pid " + server.pid() + ")");
+            Thread.sleep(hold * 1000);
         }
         conns.forEach(ClientLoop.Conn::close);
         return new long[] {(heap1 - heap0) / Math.max(1, open), (rss1 - rss0) / Math.max(1, open), open};
