@@ -114,7 +114,15 @@ public final class Settings {
             "`name:password` pairs checked against CONNECT's `login`/`passcode`. Empty: login and passcode"
                     + " are ignored and sessions are anonymous unless the HTTP upgrade request was"
                     + " authenticated (its principal is used).",
-            SettingValues::list);
+            text -> {
+                List<String> users = SettingValues.list(text);
+                for (String user : users) {
+                    if (user.indexOf(':') <= 0) {
+                        throw new IllegalArgumentException("each user is name:password; one entry has no name or no colon");
+                    }
+                }
+                return users;
+            });
 
     public static final Setting<Boolean> STOMP_ANONYMOUS = new Setting<>(
             "stomp.anonymous", "boolean", "true",

@@ -22,7 +22,7 @@ import javax.management.remote.JMXServiceURL;
  * Server memory per idle WebSocket: starts the WAR in its own JVM (the runner), opens N idle
  * connections to /echo, and reads the server's heap after a full GC (through JMX, attached) and
  * its RSS, before and after. Run once per container buffer size to show what eager per-session
- * buffers cost: the shipped 8 KiB, and 64 KiB (what a container limit of 64 KiB would mean).
+ * buffers cost: the shipped 1 KiB, 8 KiB, and 64 KiB (what a container limit of 64 KiB would mean).
  *
  * <p>{@code mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.IdleMemoryBenchmark -Dswitchboard.main.args="--connections 3000"}
  */
@@ -44,7 +44,7 @@ public final class IdleMemoryBenchmark {
         System.out.printf("Idle /echo WebSockets: %d connections; server JVM -Xms1g -Xmx1g -XX:+AlwaysPreTouch (G1)%n",
                 connections);
         System.out.printf("%-28s %14s %14s %14s%n", "container buffers", "heap/conn (B)", "RSS/conn (B)", "heap base (MB)");
-        for (String buffer : new String[] {"8KiB", "64KiB"}) {
+        for (String buffer : new String[] {"1KiB", "8KiB", "64KiB"}) {
             measure(war, buffer, connections);
         }
     }
@@ -86,7 +86,7 @@ public final class IdleMemoryBenchmark {
                 Thread.sleep(2000);
                 long heapAfter = heapAfterGc(memory);
                 long rssAfter = rss(server.pid());
-                System.out.printf("%-28s %14d %14d %14d%n", buffer + (buffer.equals("8KiB") ? " (shipped)" : ""),
+                System.out.printf("%-28s %14d %14d %14d%n", buffer + (buffer.equals("1KiB") ? " (shipped)" : ""),
                         (heapAfter - heapBefore) / connections, (rssAfter - rssBefore) / connections,
                         heapBefore / (1024 * 1024));
             }

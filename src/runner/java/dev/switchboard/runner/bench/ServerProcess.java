@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -40,6 +41,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Switchboard's WAR on the embedded runner (the run command's server). */
     static ServerProcess switchboard(Path war, List<String> jvmFlags) throws Exception {
+        return switchboard(war, jvmFlags, Map.of(), "Switchboard");
+    }
+
+    /** As {@link #switchboard(Path, List)} with settings as environment variables ({@code SWITCHBOARD_...}). */
+    static ServerProcess switchboard(Path war, List<String> jvmFlags, Map<String, String> settings, String name)
+            throws Exception {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
@@ -54,7 +61,8 @@ final class ServerProcess implements AutoCloseable {
                 "--war", war.toString(), "--port", String.valueOf(port), "--base", "target/stomp-benchmark-switchboard"));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(new File("target/stomp-benchmark-switchboard.log"));
-        return started("Switchboard", port, "/stomp", builder.start());
+        builder.environment().putAll(settings);
+        return started(name, port, "/stomp", builder.start());
     }
 
     /** The Spring reference peer's jar (../shared/peers/spring-stomp, built beforehand). */

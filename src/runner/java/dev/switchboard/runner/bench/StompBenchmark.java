@@ -51,6 +51,7 @@ public final class StompBenchmark {
         int idle = 10_000;
         List<Integer> groups = List.of(100, 1000);
         double stepSeconds = 3;
+        boolean withBinary = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
@@ -60,6 +61,7 @@ public final class StompBenchmark {
                 case "--subscribers" -> groups = args[i + 1].equals("none") ? List.of()
                         : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
+                case "--with-binary" -> withBinary = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -71,14 +73,20 @@ public final class StompBenchmark {
                     + " (cd ../shared/peers/spring-stomp && mvn -q -B -DskipTests package)");
         }
         Map<String, Figures> results = new LinkedHashMap<>();
-        for (String name : List.of("switchboard", "spring")) {
-            if (only != null && !only.equals(name)) {
+        List<String> servers = withBinary ? List.of("switchboard", "switchboard-binary", "spring")
+                : List.of("switchboard", "spring");
+        for (String name : servers) {
+            if (only != null && !name.startsWith(only)) {
                 continue;
             }
             Figures f = new Figures();
             results.put(name, f);
-            try (ServerProcess server = name.equals("switchboard") ? ServerProcess.switchboard(war, SERVER_FLAGS)
-                    : ServerProcess.spring(peer, SERVER_FLAGS);
+            try (ServerProcess server = switch (name) {
+                    case "switchboard" -> ServerProcess.switchboard(war, SERVER_FLAGS);
+                    case "switchboard-binary" -> ServerProcess.switchboard(war, SERVER_FLAGS,
+                            Map.of("SWITCHBOARD_STOMP_MESSAGE_FRAMES", "binary"), "Switchboard (binary MESSAGE frames)");
+                    default -> ServerProcess.spring(peer, SERVER_FLAGS);
+                };
                  ClientLoop loop = new ClientLoop("bench-client-" + name, CLIENT_THREADS)) {
                 log("=== %s on port %d (%s)", server.name, server.port, String.join(" ", SERVER_FLAGS));
                 run(new StompLoad(loop, server), server, f, groups, stepSeconds, idle);
@@ -149,7 +157,13 @@ public final class StompBenchmark {
 
     private static void print(Map<String, Figures> results, List<Integer> groups, int idle) {
         Figures s = results.get("switchboard");
+        Figures b = results.get("switchboard-binary");
         Figures p = results.get("spring");
+        List<String[]> rows = rows(results, groups, idle, s, p);
+        printTable(rows, results, b == null ? null : rows(results, groups, idle, b, p));
+    }
+
+    private static List<String[]> rows(Map<String, Figures> results, List<Integer> groups, int idle, Figures s, Figures p) {
         List<String[]> rows = new ArrayList<>();
         for (int n : groups) {
             rows.add(row("fan-out 1→" + n + ": max deliveries/s (p99 < 50 ms, none lost)",
@@ -181,6 +195,10 @@ public final class StompBenchmark {
                     f -> f.idle == null ? "–" : String.format(Locale.ROOT, "%,d B", f.idle[1]),
                     f -> f.idle == null ? Double.NaN : f.idle[1], s, p, false));
         }
+        return rows;
+    }
+
+    private static void printTable(List<String[]> rows, Map<String, Figures> results, List<String[]> binaryRows) {
         System.out.println();
         System.out.println("STOMP benchmark: server JVMs " + String.join(" ", SERVER_FLAGS) + " (G1), "
                 + Runtime.getRuntime().availableProcessors() + " cores, 128-byte bodies, client: this JVM, " + CLIENT_THREADS + " selector threads");
@@ -189,6 +207,16 @@ public final class StompBenchmark {
         System.out.println("|---|---|---|---|");
         for (String[] r : rows) {
             System.out.println("| " + String.join(" | ", r) + " |");
+        }
+        if (binaryRows != null) {
+            System.out.println();
+            System.out.println("With `stomp.message.frames=binary` (MESSAGE frames in binary WebSocket messages):");
+            System.out.println();
+            System.out.println("| measure | Switchboard, binary frames | Spring peer | vs peer |");
+            System.out.println("|---|---|---|---|");
+            for (String[] r : binaryRows) {
+                System.out.println("| " + String.join(" | ", r) + " |");
+            }
         }
         for (Map.Entry<String, Figures> e : results.entrySet()) {
             if (e.getValue().failure != null) {
