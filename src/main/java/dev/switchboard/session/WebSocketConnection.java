@@ -75,6 +75,19 @@ public final class WebSocketConnection implements Connection {
         return connection;
     }
 
+    /**
+     * An endpoint's {@code @OnError} before {@link #open} succeeded: logs it once and closes the
+     * session with 1011.
+     */
+    public static void failedToOpen(Session ws, Throwable error, Logger endpointLog) {
+        endpointLog.log(Level.SEVERE, "connection " + ws.getId() + " failed to open", error);
+        try {
+            ws.close(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+        } catch (IOException | RuntimeException e) {
+            endpointLog.log(Level.FINE, "close failed", e);
+        }
+    }
+
     /** One part of a text message in; the whole message once complete, else null. */
     public String onText(String part, boolean last) {
         try {

@@ -10,9 +10,7 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -79,11 +77,6 @@ public class StompEndpoint {
             connection.onError(error, LOG);
             return;
         }
-        LOG.log(Level.SEVERE, "STOMP " + session.getId() + " failed to open", error);
-        try {
-            session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "close failed", e);
-        }
+        WebSocketConnection.failedToOpen(session, error, LOG);
     }
 }

@@ -50,6 +50,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private final boolean binaryMessages;
 
     private volatile StompVersion version = StompVersion.V1_2;
+    private volatile boolean ended;
     private State state = State.AWAITING_CONNECT;
     private Principal principal;
     private String userName;
@@ -510,6 +511,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             return;
         }
         state = State.ENDED;
+        ended = true;
         server.metrics().sessionsOpen.decrement();
         if (heartbeatSender != null) {
             heartbeatSender.cancel(false);
@@ -528,6 +530,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
 
     @Override
     public boolean deliver(Subscription subscription, Message message, boolean redelivered) {
+        if (ended) {
+            return false; // ending: a last ERROR or RECEIPT is on its way, nothing more goes after it
+        }
         StompVersion v = version;
         MessageWire wire = MessageWire.of(message, v);
         Tag tag = (Tag) subscription.tag();
