@@ -95,12 +95,22 @@ final class ClientLoop implements AutoCloseable {
 
         private synchronized boolean write(ByteBuffer out) {
             try {
+                long stalledSince = 0;
                 while (out.hasRemaining()) {
                     if (closed) {
                         return false;
                     }
                     if (channel.write(out) == 0) {
+                        long now = System.nanoTime();
+                        if (stalledSince == 0) {
+                            stalledSince = now;
+                        } else if (now - stalledSince > 10_000_000_000L) {
+                            closeNow("the server read nothing for 10 s");
+                            return false;
+                        }
                         LockSupport.parkNanos(200_000); // the server is not reading: back off
+                    } else {
+                        stalledSince = 0;
                     }
                 }
                 return true;

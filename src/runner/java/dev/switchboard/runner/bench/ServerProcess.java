@@ -118,6 +118,44 @@ final class ServerProcess implements AutoCloseable {
 
     /** Heap in use after full GCs, through JMX (attached to the server's JVM). */
     long heapAfterGc() throws Exception {
+        attachJmx();
+        MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+            Thread.sleep(300);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * Total GC time of the server's JVM in milliseconds, read with {@code jstat} (the JVM's
+     * performance counters, no attach), so it answers even when the JVM is too busy collecting to
+     * answer JMX. -1 when jstat gives nothing within 10 s.
+     */
+    long gcMillis() throws Exception {
+        Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+        Process p = new ProcessBuilder(jstat.toString(), "-gcutil", String.valueOf(process.pid()))
+                .redirectErrorStream(true).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+        if (lines.size() < 2) {
+            return -1;
+        }
+        String[] header = lines.get(0).trim().split("\\s+");
+        String[] values = lines.get(lines.size() - 1).trim().split("\\s+");
+        for (int i = 0; i < header.length && i < values.length; i++) {
+            if (header[i].equals("GCT")) {
+                return (long) (Double.parseDouble(values[i]) * 1000);
+            }
+        }
+        return -1;
+    }
+
+    private void attachJmx() throws Exception {
         if (jmx == null) {
             VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
             try {
@@ -126,13 +164,6 @@ final class ServerProcess implements AutoCloseable {
                 vm.detach();
             }
         }
-        MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
-                ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-        for (int i = 0; i < 3; i++) {
-            memory.gc();
-            Thread.sleep(300);
-        }
-        return memory.getHeapMemoryUsage().getUsed();
     }
 
     long rss() throws Exception {

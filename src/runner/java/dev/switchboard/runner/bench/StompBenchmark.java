@@ -29,6 +29,9 @@ public final class StompBenchmark {
 
     static final List<String> SERVER_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
 
+    /** Offered load of the overload phase: 1000 msg/s to 1000 subscribers (0 with --overload 0). */
+    static double OVERLOAD_DELIVERIES = 1_000_000;
+
     private StompBenchmark() {
     }
 
@@ -41,6 +44,8 @@ public final class StompBenchmark {
         final Map<Integer, String> afterOverload = new LinkedHashMap<>();
         double[] roundTrip;
         long[] idle;
+        StompLoad.Overload heavy;
+        String afterHeavyOverload;
         String failure;
     }
 
@@ -62,6 +67,7 @@ public final class StompBenchmark {
                         : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
                 case "--with-binary" -> withBinary = Boolean.parseBoolean(args[i + 1]);
+                case "--overload" -> OVERLOAD_DELIVERIES = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -101,6 +107,7 @@ public final class StompBenchmark {
     private static void run(StompLoad load, ServerProcess server, Figures f, List<Integer> groups, double stepSeconds,
                             int idle) throws Exception {
         double roundTripSeconds = groups.isEmpty() ? 1 : 5;
+        double overloadRate = OVERLOAD_DELIVERIES;
         for (int n : groups) {
             try (StompLoad.FanOut group = load.new FanOut("/topic/bench" + n, n)) {
                 double fixedRate = 10_000.0 / n;
@@ -135,19 +142,26 @@ public final class StompBenchmark {
             f.idle = load.idle(idle);
             log("idle: %d B heap/conn, %d B RSS/conn, %d open", f.idle[0], f.idle[1], f.idle[2]);
         }
+        if (overloadRate > 0) {
+            // Last: it may leave a server that does not recover unfit for anything after it.
+            try (StompLoad.FanOut group = load.new FanOut("/topic/overload", 1000)) {
+                group.step(10, 2); // warm-up
+                f.heavy = group.overload(overloadRate / 1000.0, 10);
+                log("overload: %s", f.heavy);
+            }
+            Thread.sleep(5000);
+            f.afterHeavyOverload = serving(load, server);
+            log("after overload: %s", f.afterHeavyOverload);
+        }
     }
 
-    /** Whether the server still serves a new client after the overload step: a round trip within 10 s. */
+    /** Whether the server still serves a new client: its first round trip within 10 s. */
     private static String serving(StompLoad load, ServerProcess server) {
         if (!server.alive()) {
             return "process gone";
         }
-        try {
-            double[] rtt = load.roundTrip(1, 1);
-            return rtt[2] > 0 ? "yes" : "no answer";
-        } catch (Exception e) {
-            return "no (" + e.getMessage() + ")";
-        }
+        double ms = load.firstRoundTrip(10);
+        return Double.isNaN(ms) ? "no answer in 10 s" : String.format(Locale.ROOT, "yes (%.0f ms)", ms);
     }
 
     private static void log(String format, Object... args) {
@@ -194,6 +208,21 @@ public final class StompBenchmark {
             rows.add(row(String.format(Locale.ROOT, "idle: %,d subscribed sessions, RSS per connection", idle),
                     f -> f.idle == null ? "–" : String.format(Locale.ROOT, "%,d B", f.idle[1]),
                     f -> f.idle == null ? Double.NaN : f.idle[1], s, p, false));
+        }
+        if (OVERLOAD_DELIVERIES > 0) {
+            String offered = String.format(Locale.ROOT, "%,.0f", OVERLOAD_DELIVERIES);
+            rows.add(row("overload, 1→1000 offered " + offered + " deliveries/s for 10 s: delivered/s, subscribers cut",
+                    f -> f.heavy == null ? "–" : String.format(Locale.ROOT, "%,.0f, %d cut%s", f.heavy.deliveredPerSec(),
+                            f.heavy.cut(), f.heavy.publisherStalled() == null ? "" : " (publisher stalled: "
+                                    + f.heavy.publisherStalled() + ")"),
+                    f -> f.heavy == null ? Double.NaN : f.heavy.deliveredPerSec(), s, p, true));
+            rows.add(row("overload: server time in GC; a new client's first round trip half-way (connect included)",
+                    f -> f.heavy == null ? "–" : String.format(Locale.ROOT, "%.0f%%; %s", f.heavy.gcPercent(),
+                            Double.isNaN(f.heavy.newClientRttMillis()) ? "no answer in 10 s"
+                                    : String.format(Locale.ROOT, "%.0f ms", f.heavy.newClientRttMillis())),
+                    f -> Double.NaN, s, p, true));
+            rows.add(row("overload: serves a new client 5 s after it", f -> f.afterHeavyOverload == null ? "–"
+                    : f.afterHeavyOverload, f -> Double.NaN, s, p, true));
         }
         return rows;
     }

@@ -219,12 +219,68 @@ final class StompLoad {
             }
         }
 
+        /**
+         * Offers {@code rate} messages/s for {@code seconds} whatever the server keeps up with; half-way,
+         * a new client connects and times a round trip. Returns what got through and how the server fared.
+         */
+        Overload overload(double rate, double seconds) throws Exception {
+            deliveredCount.reset();
+            int liveAtStart = n - closedCount.get();
+            long gc0 = server.gcMillis();
+            long start = System.nanoTime();
+            long duration = (long) (seconds * 1e9);
+            long sent = 0;
+            java.util.concurrent.CompletableFuture<double[]> probe = null;
+            String stalled = null;
+            while (System.nanoTime() - start < duration) {
+                long elapsed = System.nanoTime() - start;
+                if (probe == null && elapsed > duration / 2) {
+                    probe = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        double ms = firstRoundTrip(10);
+                        return new double[] {ms, ms, Double.isNaN(ms) ? 0 : 1};
+                    });
+                }
+                long due = (long) (elapsed / 1e9 * rate);
+                while (sent < due && System.nanoTime() - start < duration) {
+                    if (!publisher.sendText(send(topic, ++sent))) {
+                        stalled = lastClose;
+                        break;
+                    }
+                }
+                if (stalled != null) {
+                    break;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+            double publishSeconds = (System.nanoTime() - start) / 1e9;
+            long delivered = deliveredCount.sum();
+            long gc1 = server.gcMillis();
+            long gc = gc0 < 0 || gc1 < 0 ? -1 : gc1 - gc0;
+            double[] rtt;
+            try {
+                rtt = probe == null ? new double[] {Double.NaN, Double.NaN, 0} : probe.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                rtt = new double[] {Double.NaN, Double.NaN, 0};
+            }
+            return new Overload(sent / publishSeconds * liveAtStart, delivered / publishSeconds,
+                    closedCount.get() - (n - liveAtStart), gc < 0 ? Double.NaN : Math.min(100, gc / (publishSeconds * 10)), rtt[2] > 0 ? rtt[1] : Double.NaN,
+                    stalled);
+        }
+
         @Override
         public void close() {
             subscribers.forEach(ClientLoop.Conn::close);
             publisher.close();
         }
     }
+
+    /**
+     * @param gcPercent         share of the phase the server's JVM spent in GC (pauses and concurrent work)
+     * @param newClientRttMillis a new client's first round trip, connect included, started half-way; NaN if none
+     * @param publisherStalled  why the publisher stopped early (the server stopped reading), or null
+     */
+    record Overload(double offeredPerSec, double deliveredPerSec, int cut, double gcPercent, double newClientRttMillis,
+                    String publisherStalled) { }
 
     // ---- round trip -----------------------------------------------------------------------
 
@@ -303,6 +359,66 @@ final class StompLoad {
         conns.forEach(ClientLoop.Conn::close);
         synchronized (rtt) {
             return new double[] {rtt.quantileMillis(0.5), rtt.quantileMillis(0.99), rtt.count()};
+        }
+    }
+
+    /**
+     * A new client's first round trip, in ms from the start of its TCP connect to its first ping
+     * coming back (CONNECT and SUBSCRIBE included; pings repeat every 500 ms until one returns);
+     * NaN when none returns within {@code seconds}.
+     */
+    double firstRoundTrip(int seconds) {
+        long start = System.nanoTime();
+        java.util.concurrent.CompletableFuture<Long> back = new java.util.concurrent.CompletableFuture<>();
+        String topic = "/topic/probe." + start;
+        ClientLoop.Conn[] conn = new ClientLoop.Conn[1];
+        boolean[] subscribed = {false};
+        try {
+            conn[0] = loop.connect(server.address(), server.stompPath, new ClientLoop.Listener() {
+                @Override
+                public void opened(ClientLoop.Conn c) {
+                    c.sendText(CONNECT);
+                }
+
+                @Override
+                public void frame(ClientLoop.Conn c, String command, byte[] frame, int bodyStart, int end) {
+                    if (command.equals("CONNECTED")) {
+                        c.sendText(subscribe("0", topic));
+                        synchronized (subscribed) {
+                            subscribed[0] = true;
+                        }
+                    } else if (command.equals("MESSAGE")) {
+                        back.complete(System.nanoTime());
+                    }
+                }
+
+                @Override
+                public void closed(ClientLoop.Conn c, String why) {
+                }
+            });
+            long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+            long seq = 0;
+            while (System.nanoTime() < deadline && !back.isDone()) {
+                boolean ready;
+                synchronized (subscribed) {
+                    ready = subscribed[0];
+                }
+                if (ready) {
+                    conn[0].sendText(send(topic, ++seq));
+                }
+                try {
+                    back.get(ready ? 500 : 20, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // ping again
+                }
+            }
+            return back.isDone() ? (back.get() - start) / 1e6 : Double.NaN;
+        } catch (Exception e) {
+            return Double.NaN;
+        } finally {
+            if (conn[0] != null) {
+                conn[0].close();
+            }
         }
     }
 
