@@ -1,0 +1,151 @@
+package dev.switchboard.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The broker's destination semantics, driven directly with sessions that record what they get. */
+class BrokerTest {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    /** A session that keeps its deliveries, or refuses them once closed. */
+    static final class Recorder implements Subscriber {
+        final String id = "s" + IDS.incrementAndGet();
+        final List<String> got = new ArrayList<>();
+        final List<Boolean> redelivered = new ArrayList<>();
+        boolean closed;
+
+        @Override
+        public String sessionId() {
+            return id;
+        }
+
+        @Override
+        public synchronized boolean deliver(Subscription subscription, Message message, boolean again) {
+            if (closed) {
+                return false;
+            }
+            got.add(new String(message.body(), StandardCharsets.UTF_8));
+            redelivered.add(again);
+            return true;
+        }
+    }
+
+    private static Message message(String destination, String body) {
+        return new Message("m" + IDS.incrementAndGet(), destination, "text/plain", List.of(),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aQueueHandsEachMessageToOneConsumerInTurn() throws Exception {
+        Broker broker = new Broker(10);
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        broker.subscribe(a, a.id, "1", "/queue/q", AckMode.AUTO, null);
+        broker.subscribe(b, b.id, "1", "/queue/q", AckMode.AUTO, null);
+        for (int i = 0; i < 6; i++) {
+            broker.publish(message("/queue/q", "m" + i));
+        }
+        assertEquals(List.of("m0", "m2", "m4"), a.got);
+        assertEquals(List.of("m1", "m3", "m5"), b.got);
+    }
+
+    @Test
+    void aConsumerThatCannotTakeAMessageLosesItToTheNext() throws Exception {
+        Broker broker = new Broker(10);
+        Recorder closing = new Recorder();
+        Recorder open = new Recorder();
+        broker.subscribe(closing, closing.id, "1", "/queue/q", AckMode.AUTO, null);
+        broker.subscribe(open, open.id, "1", "/queue/q", AckMode.AUTO, null);
+        closing.closed = true;
+        broker.publish(message("/queue/q", "x"));
+        assertEquals(List.of("x"), open.got);
+    }
+
+    @Test
+    void unacknowledgedMessagesWaitFirstInLineWhenTheLastConsumerLeaves() throws Exception {
+        Broker broker = new Broker(10);
+        Recorder a = new Recorder();
+        Subscription s = broker.subscribe(a, a.id, "1", "/queue/q", AckMode.CLIENT, null);
+        broker.publish(message("/queue/q", "one"));
+        broker.publish(message("/queue/q", "two"));
+        broker.unsubscribe(s);
+        broker.publish(message("/queue/q", "three"));
+        Recorder b = new Recorder();
+        broker.subscribe(b, b.id, "1", "/queue/q", AckMode.AUTO, null);
+        assertEquals(List.of("one", "two", "three"), b.got);
+        assertEquals(List.of(true, true, false), b.redelivered);
+    }
+
+    @Test
+    void aFullQueueRefusesAndKeepsWhatItHas() throws Exception {
+        Broker broker = new Broker(2);
+        broker.publish(message("/queue/full", "1"));
+        broker.publish(message("/queue/full", "2"));
+        BrokerException e = assertThrows(BrokerException.class, () -> broker.publish(message("/queue/full", "3")));
+        assertTrue(e.getMessage().contains("full"), e.getMessage());
+        Recorder r = new Recorder();
+        broker.subscribe(r, r.id, "1", "/queue/full", AckMode.AUTO, null);
+        assertEquals(List.of("1", "2"), r.got);
+    }
+
+    @Test
+    void individualAcksSettleOneAndCumulativeAcksSettleEverythingBefore() throws Exception {
+        Broker broker = new Broker(10);
+        Recorder r = new Recorder();
+        Subscription individual = broker.subscribe(r, r.id, "i", "/queue/i", AckMode.CLIENT_INDIVIDUAL, null);
+        Message m1 = message("/queue/i", "1");
+        Message m2 = message("/queue/i", "2");
+        broker.publish(m1);
+        broker.publish(m2);
+        assertTrue(broker.ack(individual, m2.id()));
+        assertTrue(!broker.ack(individual, m2.id()), "a second ack of the same message is unknown");
+        assertTrue(broker.ack(individual, m1.id()));
+
+        Subscription cumulative = broker.subscribe(r, r.id, "c", "/queue/c", AckMode.CLIENT, null);
+        Message c1 = message("/queue/c", "1");
+        Message c2 = message("/queue/c", "2");
+        broker.publish(c1);
+        broker.publish(c2);
+        assertTrue(broker.ack(cumulative, c2.id()));
+        assertTrue(!broker.ack(cumulative, c1.id()), "c1 was settled by the ack of c2");
+    }
+
+    @Test
+    void userDestinationsReachOnlyThatUsersSessions() throws Exception {
+        Broker broker = new Broker(10);
+        Recorder alice1 = new Recorder();
+        Recorder alice2 = new Recorder();
+        Recorder bob = new Recorder();
+        broker.subscribe(alice1, "alice", "1", "/user/queue/inbox", AckMode.AUTO, null);
+        broker.subscribe(alice2, "alice", "1", "/user/queue/inbox", AckMode.AUTO, null);
+        broker.subscribe(bob, "bob", "1", "/user/queue/inbox", AckMode.AUTO, null);
+        assertEquals(2, broker.publish(message("/user/alice/queue/inbox", "hi alice")));
+        assertEquals(List.of("hi alice"), alice1.got);
+        assertEquals(List.of("hi alice"), alice2.got);
+        assertTrue(bob.got.isEmpty());
+        assertThrows(BrokerException.class, () -> broker.subscribe(bob, "bob", "2", "/user/alice/queue/inbox", AckMode.AUTO, null));
+    }
+
+    @Test
+    void exactAndPatternSubscribersOfATopicEachGetTheMessage() throws Exception {
+        Broker broker = new Broker(10);
+        Recorder exact = new Recorder();
+        Recorder pattern = new Recorder();
+        broker.subscribe(exact, exact.id, "1", "/topic/a.b", AckMode.AUTO, null);
+        broker.subscribe(pattern, pattern.id, "1", "/topic/a.*", AckMode.AUTO, null);
+        assertEquals(2, broker.publish(message("/topic/a.b", "x")));
+        assertEquals(1, broker.publish(message("/topic/a.c", "y")));
+        assertEquals(List.of("x"), exact.got);
+        assertEquals(List.of("x", "y"), pattern.got);
+        assertThrows(BrokerException.class, () -> broker.subscribe(exact, exact.id, "2", "/queue/*", AckMode.AUTO, null));
+        assertThrows(BrokerException.class, () -> broker.subscribe(exact, exact.id, "3", "/elsewhere", AckMode.AUTO, null));
+    }
+}
