@@ -25,23 +25,16 @@ public interface Connection {
     boolean sendText(String text);
 
     /**
-     * Queues one text message made of these parts, joined only when it leaves (so that a
-     * pre-encoded message shared by many recipients is not copied per recipient until then).
-     */
-    boolean sendText(String... parts);
-
-    /**
-     * As {@link #sendText(String...)}, for a publisher fanning out to many connections: the write
-     * starts on one of the deployment's writer threads, not the caller's, so the caller only
-     * queues, and messages that pile up for this connection meanwhile leave in one write.
+     * Queues one text message made of these parts, for a publisher fanning out to many
+     * connections: the parts are joined only when the message leaves (a pre-encoded message
+     * shared by many recipients is not copied per recipient until then), and the write starts on
+     * one of the deployment's writer threads, not the caller's, so the caller only queues and
+     * messages that pile up for this connection meanwhile leave in one write.
      */
     boolean sendTextBatched(String... parts);
 
     /** As {@link #sendTextBatched}, as one binary message made of these parts (which must not change). */
     boolean sendBinaryBatched(byte[]... parts);
-
-    /** Characters/bytes queued and in flight to this connection. */
-    long queuedSize();
 
     /** Queues a binary message; see {@link #sendText}. The buffer must not be changed afterwards. */
     boolean sendBinary(ByteBuffer data);

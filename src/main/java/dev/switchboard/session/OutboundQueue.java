@@ -171,12 +171,6 @@ final class OutboundQueue {
         }
     }
 
-    long queuedSize() {
-        synchronized (lock) {
-            return queuedSize;
-        }
-    }
-
     private void drain() {
         drain(null);
     }

@@ -171,15 +171,6 @@ public final class WebSocketConnection implements Connection {
     }
 
     @Override
-    public boolean sendText(String... parts) {
-        int length = 0;
-        for (String part : parts) {
-            length += part.length();
-        }
-        return offered(outbound.offer(new OutboundQueue.TextParts(parts, length)));
-    }
-
-    @Override
     public boolean sendTextBatched(String... parts) {
         int length = 0;
         for (String part : parts) {
@@ -195,11 +186,6 @@ public final class WebSocketConnection implements Connection {
             length += part.length;
         }
         return offered(outbound.offer(new OutboundQueue.BinaryParts(parts, length), environment.writers()));
-    }
-
-    @Override
-    public long queuedSize() {
-        return outbound.queuedSize();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.switchboard.stomp;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -71,18 +70,6 @@ public final class StompHeaders {
         more[pairs.length] = name;
         more[pairs.length + 1] = value;
         return new StompHeaders(more);
-    }
-
-    /** These headers without any of the given name. */
-    public StompHeaders without(String name) {
-        List<String> kept = new ArrayList<>(pairs.length);
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (!pairs[i].equals(name)) {
-                kept.add(pairs[i]);
-                kept.add(pairs[i + 1]);
-            }
-        }
-        return kept.size() == pairs.length ? this : new StompHeaders(kept.toArray(String[]::new));
     }
 
     /** Builds headers one by one; used by the decoder. */
