@@ -19,8 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -55,10 +53,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private Principal principal;
     private String userName;
     private char pendingHighSurrogate;
-    private volatile long lastReadNanos = System.nanoTime();
-    private volatile boolean wroteSinceTick;
-    private ScheduledFuture<?> heartbeatSender;
-    private ScheduledFuture<?> heartbeatWatch;
+    private final HeartBeats heartBeats;
 
     /**
      * @param subprotocol the negotiated WebSocket subprotocol ({@code v11.stomp}...), or null/empty:
@@ -73,6 +68,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.decoder = new StompDecoder(server.limits().frames(), StompVersion.V1_0);
         this.id = server.nextSessionId();
         this.transactions = new Transactions(server.limits().transactionFramesMax());
+        this.heartBeats = new HeartBeats(server.timer(), connection, server.metrics(), this::silent);
         server.metrics().sessionsOpen.increment();
     }
 
@@ -85,7 +81,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
 
     /** One part of a text WebSocket message. */
     synchronized void onText(String part) {
-        lastReadNanos = System.nanoTime();
+        heartBeats.read();
         String text = part;
         if (pendingHighSurrogate != 0) {
             text = pendingHighSurrogate + text;
@@ -104,7 +100,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
 
     /** One part of a binary WebSocket message. */
     synchronized void onBinary(ByteBuffer part) {
-        lastReadNanos = System.nanoTime();
+        heartBeats.read();
         server.metrics().bytesIn.add(part.remaining());
         if (state != State.ENDED) {
             decoder.feed(part, this);
@@ -181,7 +177,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         decoder.version(negotiated);
         long[] clientBeats = {0, 0};
         if (negotiated != StompVersion.V1_0 && frame.header("heart-beat") != null) {
-            clientBeats = heartBeats(frame.header("heart-beat"));
+            clientBeats = HeartBeats.parse(frame.header("heart-beat"));
             if (clientBeats == null) {
                 error("bad heart-beat header", "heart-beat must be two non-negative numbers, like 10000,10000; got \""
                         + frame.header("heart-beat") + "\"", frame.header("receipt"), CloseCodes.PROTOCOL_ERROR);
@@ -211,67 +207,20 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         server.metrics().connects.increment();
         sendFrame(new StompFrame(StompCommand.CONNECTED, StompHeaders.of(headers.toArray(String[]::new)), null));
         receipt(frame);
-        // Spec: the server sends every max(sx, cy) ms when both are non-zero, and expects the
-        // client every max(cx, sy) ms.
-        long outgoing = sx == 0 || clientBeats[1] == 0 ? 0 : Math.max(sx, clientBeats[1]);
-        long incoming = sy == 0 || clientBeats[0] == 0 ? 0 : Math.max(sy, clientBeats[0]);
-        startHeartbeats(outgoing, incoming);
+        heartBeats.start(sx, sy, clientBeats[0], clientBeats[1]);
         LOG.fine(() -> "STOMP " + id + " connected: " + version.number() + (principal == null ? " anonymous" : " as "
-                + principal.getName()) + ", heart-beats out " + outgoing + " ms, in " + incoming + " ms");
+                + principal.getName()) + ", heart-beats out " + heartBeats.outgoing() + " ms, in "
+                + heartBeats.incoming() + " ms");
     }
 
-    private static long[] heartBeats(String header) {
-        String[] parts = header.split(",");
-        if (parts.length != 2) {
-            return null;
+    /** The client said nothing for twice its heart-beat interval. */
+    private synchronized void silent(long limitMillis) {
+        if (state == State.ENDED) {
+            return;
         }
-        try {
-            long cx = Long.parseLong(parts[0].trim());
-            long cy = Long.parseLong(parts[1].trim());
-            return cx < 0 || cy < 0 ? null : new long[] {cx, cy};
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private void startHeartbeats(long outgoing, long incoming) {
-        try {
-            if (outgoing > 0) {
-                long tick = Math.max(1, outgoing / 2);
-                heartbeatSender = server.timer().scheduleAtFixedRate(this::heartbeatTick, tick, tick, TimeUnit.MILLISECONDS);
-            }
-            if (incoming > 0) {
-                long tick = Math.max(1, incoming / 2);
-                long limitNanos = TimeUnit.MILLISECONDS.toNanos(2 * incoming);
-                heartbeatWatch = server.timer().scheduleAtFixedRate(() -> watchTick(limitNanos), tick, tick,
-                        TimeUnit.MILLISECONDS);
-            }
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            LOG.fine("no heart-beats: the deployment is stopping");
-        }
-    }
-
-    /** Every half interval: an EOL unless something left in the last half, so gaps stay under one interval. */
-    private void heartbeatTick() {
-        if (wroteSinceTick) {
-            wroteSinceTick = false;
-        } else if (connection.sendText("\n")) {
-            server.metrics().heartbeatsOut.increment();
-            wroteSinceTick = true;
-        }
-    }
-
-    private void watchTick(long limitNanos) {
-        if (System.nanoTime() - lastReadNanos > limitNanos) {
-            synchronized (this) {
-                if (state == State.ENDED) {
-                    return;
-                }
-                server.metrics().heartbeatTimeouts.increment();
-                error("heart-beat timeout", "nothing received for over " + TimeUnit.NANOSECONDS.toMillis(limitNanos)
-                        + " ms (twice the agreed heart-beat interval)", null, CloseCodes.GOING_AWAY);
-            }
-        }
+        server.metrics().heartbeatTimeouts.increment();
+        error("heart-beat timeout", "nothing received for over " + limitMillis
+                + " ms (twice the agreed heart-beat interval)", null, CloseCodes.GOING_AWAY);
     }
 
     // ---- SEND -------------------------------------------------------------------------------
@@ -489,7 +438,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private void sendFrame(StompFrame frame) {
         String text = StompEncoder.encodeText(frame, version);
         if (connection.sendText(text)) {
-            wroteSinceTick = true;
+            heartBeats.wrote();
             server.metrics().framesOut.increment();
             server.metrics().bytesOut.add(text.length());
         }
@@ -513,12 +462,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         state = State.ENDED;
         ended = true;
         server.metrics().sessionsOpen.decrement();
-        if (heartbeatSender != null) {
-            heartbeatSender.cancel(false);
-        }
-        if (heartbeatWatch != null) {
-            heartbeatWatch.cancel(false);
-        }
+        heartBeats.stop();
         transactions.clear();
         for (Subscription s : subscriptions.values()) {
             server.broker().unsubscribe(s);
@@ -562,7 +506,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             server.metrics().slowConsumerDrops.increment();
             return false;
         }
-        wroteSinceTick = true;
+        heartBeats.wrote();
         server.metrics().framesOut.increment();
         server.metrics().bytesOut.add(size);
         return true;
