@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
  * Encode then decode gives back the frame, for arbitrary frames in every version, whatever the
  * split of the bytes into WebSocket messages, with several frames and heart-beats in between.
  */
-class StompCodecProperties {
+class StompCodecPropertiesTest {
 
     @Provide
     Arbitrary<StompFrame> frames() {
