@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import dev.switchboard.testing.CollectingSink;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -80,7 +81,7 @@ class StompCodecPropertiesTest {
         }
         wire.flip();
         StompDecoder decoder = new StompDecoder(StompDecoder.Limits.DEFAULT, version);
-        StompDecoderTest.Result result = new StompDecoderTest.Result();
+        CollectingSink result = new CollectingSink();
         while (wire.hasRemaining()) {
             ByteBuffer part = wire.slice();
             part.limit(Math.min(chunk, part.remaining()));
@@ -103,7 +104,7 @@ class StompCodecPropertiesTest {
     @Property(tries = 300)
     void garbageNeverThrowsAndEndsInAFrameOrAReason(@ForAll byte[] garbage, @ForAll StompVersion version) {
         StompDecoder decoder = new StompDecoder(new StompDecoder.Limits(256, 8, 64), version);
-        StompDecoderTest.Result result = new StompDecoderTest.Result();
+        CollectingSink result = new CollectingSink();
         decoder.feed(garbage, result);
         if (result.malformed != null) {
             assertEquals(true, decoder.broken());

@@ -6,51 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import dev.switchboard.testing.CollectingSink;
 import org.junit.jupiter.api.Test;
 
 /** The parser against the STOMP 1.2 spec's rules, one rule per test, and every malformed case it implies. */
 class StompDecoderTest {
 
-    /** What one parse produced. */
-    static final class Result implements StompDecoder.Sink {
-        final List<StompFrame> frames = new ArrayList<>();
-        int heartbeats;
-        String malformed;
-        String receipt;
-
-        @Override
-        public void frame(StompFrame frame) {
-            frames.add(frame);
-        }
-
-        @Override
-        public void heartbeat() {
-            heartbeats++;
-        }
-
-        @Override
-        public void malformed(String reason, String receipt) {
-            this.malformed = reason;
-            this.receipt = receipt;
-        }
-    }
-
-    static Result parse(StompVersion version, String... chunks) {
+    static CollectingSink parse(StompVersion version, String... chunks) {
         return parse(StompDecoder.Limits.DEFAULT, version, chunks);
     }
 
-    static Result parse(StompDecoder.Limits limits, StompVersion version, String... chunks) {
+    static CollectingSink parse(StompDecoder.Limits limits, StompVersion version, String... chunks) {
         StompDecoder decoder = new StompDecoder(limits, version);
-        Result result = new Result();
+        CollectingSink result = new CollectingSink();
         for (String chunk : chunks) {
             decoder.feed(chunk.getBytes(StandardCharsets.UTF_8), result);
         }
         return result;
     }
 
-    static StompFrame one(Result r) {
+    static StompFrame one(CollectingSink r) {
         assertNull(r.malformed, r.malformed);
         assertEquals(1, r.frames.size(), r.frames.toString());
         return r.frames.get(0);
@@ -92,7 +67,7 @@ class StompDecoderTest {
 
     @Test
     void eolsBetweenFramesAreHeartBeats() {
-        Result r = parse(StompVersion.V1_2, "\n\r\nSEND\ndestination:/a\n\n\0\n\nSEND\ndestination:/b\n\n\0\n");
+        CollectingSink r = parse(StompVersion.V1_2, "\n\r\nSEND\ndestination:/a\n\n\0\n\nSEND\ndestination:/b\n\n\0\n");
         assertNull(r.malformed);
         assertEquals(2, r.frames.size());
         assertEquals(5, r.heartbeats);
@@ -102,7 +77,7 @@ class StompDecoderTest {
     void aFrameMaySpanAnySplitOfTheInput() {
         String wire = "SEND\r\ndestination:/a\r\ncontent-length:4\r\n\r\nab\0c\0MESSAGE\nx:y\n\nz\0";
         for (int cut = 0; cut <= wire.length(); cut++) {
-            Result r = parse(StompVersion.V1_2, wire.substring(0, cut), wire.substring(cut));
+            CollectingSink r = parse(StompVersion.V1_2, wire.substring(0, cut), wire.substring(cut));
             assertNull(r.malformed, "cut at " + cut);
             assertEquals(2, r.frames.size(), "cut at " + cut);
             assertArrayEquals(new byte[] {'a', 'b', 0, 'c'}, r.frames.get(0).body());
@@ -117,7 +92,7 @@ class StompDecoderTest {
 
     @Test
     void stomp11HasNoCrEscape() {
-        Result r = parse(StompVersion.V1_1, "SEND\nx:a\\rb\n\n\0");
+        CollectingSink r = parse(StompVersion.V1_1, "SEND\nx:a\\rb\n\n\0");
         assertTrue(r.malformed.contains("\\r"), r.malformed);
         assertEquals("1\n2:3\\4", one(parse(StompVersion.V1_1, "SEND\nx:1\\n2\\c3\\\\4\n\n\0")).header("x"));
     }
@@ -139,7 +114,7 @@ class StompDecoderTest {
 
     @Test
     void anUndefinedEscapeIsMalformed() {
-        Result r = parse(StompVersion.V1_2, "SEND\nreceipt:9\nx:\\t\n\n\0");
+        CollectingSink r = parse(StompVersion.V1_2, "SEND\nreceipt:9\nx:\\t\n\n\0");
         assertTrue(r.malformed.contains("undefined escape"), r.malformed);
         assertEquals("9", r.receipt);
         assertTrue(parse(StompVersion.V1_2, "SEND\nx:trailing\\\n\n\0").malformed.contains("escape"));
@@ -192,7 +167,7 @@ class StompDecoderTest {
 
     @Test
     void afterAMalformedFrameNothingMoreIsRead() {
-        Result r = parse(StompVersion.V1_2, "BAD\n\n\0SEND\n\n\0");
+        CollectingSink r = parse(StompVersion.V1_2, "BAD\n\n\0SEND\n\n\0");
         assertTrue(r.frames.isEmpty());
         assertTrue(r.malformed.contains("BAD"));
     }

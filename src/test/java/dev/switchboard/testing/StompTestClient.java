@@ -95,22 +95,11 @@ public final class StompTestClient implements AutoCloseable {
             }
             ByteBuffer bytes = message instanceof String s ? ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8))
                     : (ByteBuffer) message;
-            decoder.feed(bytes, new StompDecoder.Sink() {
-                @Override
-                public void frame(StompFrame frame) {
-                    frames.add(frame);
-                }
-
-                @Override
-                public void heartbeat() {
-                    heartbeats++;
-                }
-
-                @Override
-                public void malformed(String reason, String receipt) {
-                    malformed = reason;
-                }
-            });
+            CollectingSink sink = new CollectingSink();
+            decoder.feed(bytes, sink);
+            frames.addAll(sink.frames);
+            heartbeats += sink.heartbeats;
+            malformed = sink.malformed;
             if (malformed != null) {
                 throw new AssertionError("the server sent a malformed frame: " + malformed);
             }
