@@ -23,13 +23,18 @@ public final class Broker {
     public static final String USER = "/user/";
 
     private final int queueBufferMax;
+    private final int unackedMax;
     private final TopicRegistry topics = new TopicRegistry();
     private final Map<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final BrokerCounters counters = new BrokerCounters();
 
-    /** @param queueBufferMax messages a {@code /queue} destination keeps while nobody consumes */
-    public Broker(int queueBufferMax) {
+    /**
+     * @param queueBufferMax messages a {@code /queue} destination keeps while no consumer can take them
+     * @param unackedMax     unacknowledged messages one acknowledging queue subscription may hold
+     */
+    public Broker(int queueBufferMax, int unackedMax) {
         this.queueBufferMax = queueBufferMax;
+        this.unackedMax = unackedMax;
     }
 
     /** True for a destination the broker serves (topic, queue, user). */
@@ -105,7 +110,7 @@ public final class Broker {
             if (!queue(destination).offer(message)) {
                 counters.queueFull.increment();
                 throw new BrokerException("queue " + destination + " is full: " + queueBufferMax
-                        + " messages wait for a consumer; message not accepted");
+                        + " messages wait for a consumer that can take them; message not accepted");
             }
             return 1;
         }
@@ -161,7 +166,7 @@ public final class Broker {
     }
 
     private MessageQueue queue(String name) {
-        return queues.computeIfAbsent(name, n -> new MessageQueue(n, queueBufferMax, counters));
+        return queues.computeIfAbsent(name, n -> new MessageQueue(n, queueBufferMax, unackedMax, counters));
     }
 
     private static String userKey(String user, String userDestination) {

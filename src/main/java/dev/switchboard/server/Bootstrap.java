@@ -98,7 +98,7 @@ public final class Bootstrap implements ServletContextListener {
                 new StompDecoder.Limits(settings.get(Settings.STOMP_FRAME_MAX),
                         settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
                 settings.get(Settings.STOMP_SUBSCRIPTIONS_MAX), settings.get(Settings.STOMP_TRANSACTION_FRAMES_MAX));
-        Broker broker = new Broker(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX));
+        Broker broker = new Broker(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX), settings.get(Settings.STOMP_UNACKED_MAX));
         AtomicReference<StompServer> self = new AtomicReference<>();
         ApplicationRouter router = new ApplicationRouter(broker, jsonb, () -> self.get().nextMessageId());
         List<Duration> beats = settings.get(Settings.STOMP_HEARTBEAT);

@@ -102,6 +102,13 @@ public final class Settings {
                     + " gets an ERROR (never dropped silently).",
             text -> SettingValues.atLeast(0, SettingValues.count(text)));
 
+    public static final Setting<Integer> STOMP_UNACKED_MAX = new Setting<>(
+            "stomp.unacked.max", "count", "1000",
+            "Unacknowledged messages one `/queue` subscription with `ack:client` or `client-individual` may"
+                    + " hold; it gets no more until it acknowledges (others get them, or they wait). Bounds what"
+                    + " a consumer that never acknowledges can pin in memory.",
+            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+
     public static final Setting<List<Duration>> STOMP_HEARTBEAT = new Setting<>(
             "stomp.heartbeat", "two durations", "10s,10s",
             "The server's STOMP heart-beat offer: how often it can send heart-beats, then how often it"
@@ -152,7 +159,7 @@ public final class Settings {
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
-            STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_HEARTBEAT, STOMP_USERS,
+            STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES);
 
     private final Map<Setting<?>, Object> values;

@@ -45,7 +45,7 @@ class BrokerTest {
 
     @Test
     void aQueueHandsEachMessageToOneConsumerInTurn() throws Exception {
-        Broker broker = new Broker(10);
+        Broker broker = new Broker(10, 100);
         Recorder a = new Recorder();
         Recorder b = new Recorder();
         broker.subscribe(a, a.id, "1", "/queue/q", AckMode.AUTO, null);
@@ -59,7 +59,7 @@ class BrokerTest {
 
     @Test
     void aConsumerThatCannotTakeAMessageLosesItToTheNext() throws Exception {
-        Broker broker = new Broker(10);
+        Broker broker = new Broker(10, 100);
         Recorder closing = new Recorder();
         Recorder open = new Recorder();
         broker.subscribe(closing, closing.id, "1", "/queue/q", AckMode.AUTO, null);
@@ -71,7 +71,7 @@ class BrokerTest {
 
     @Test
     void unacknowledgedMessagesWaitFirstInLineWhenTheLastConsumerLeaves() throws Exception {
-        Broker broker = new Broker(10);
+        Broker broker = new Broker(10, 100);
         Recorder a = new Recorder();
         Subscription s = broker.subscribe(a, a.id, "1", "/queue/q", AckMode.CLIENT, null);
         broker.publish(message("/queue/q", "one"));
@@ -86,7 +86,7 @@ class BrokerTest {
 
     @Test
     void aFullQueueRefusesAndKeepsWhatItHas() throws Exception {
-        Broker broker = new Broker(2);
+        Broker broker = new Broker(2, 100);
         broker.publish(message("/queue/full", "1"));
         broker.publish(message("/queue/full", "2"));
         BrokerException e = assertThrows(BrokerException.class, () -> broker.publish(message("/queue/full", "3")));
@@ -98,7 +98,7 @@ class BrokerTest {
 
     @Test
     void individualAcksSettleOneAndCumulativeAcksSettleEverythingBefore() throws Exception {
-        Broker broker = new Broker(10);
+        Broker broker = new Broker(10, 100);
         Recorder r = new Recorder();
         Subscription individual = broker.subscribe(r, r.id, "i", "/queue/i", AckMode.CLIENT_INDIVIDUAL, null);
         Message m1 = message("/queue/i", "1");
@@ -119,8 +119,41 @@ class BrokerTest {
     }
 
     @Test
+    void aConsumerAtItsUnackedLimitGetsNoMoreUntilItAcknowledges() throws Exception {
+        Broker broker = new Broker(10, 2);
+        Recorder slow = new Recorder();
+        Subscription s = broker.subscribe(slow, slow.id, "1", "/queue/prefetch", AckMode.CLIENT_INDIVIDUAL, null);
+        Message first = message("/queue/prefetch", "1");
+        broker.publish(first);
+        broker.publish(message("/queue/prefetch", "2"));
+        broker.publish(message("/queue/prefetch", "3"));
+        assertEquals(List.of("1", "2"), slow.got, "the third waits: two unacknowledged is the limit");
+        Recorder other = new Recorder();
+        broker.subscribe(other, other.id, "1", "/queue/prefetch", AckMode.AUTO, null);
+        assertEquals(List.of("3"), other.got, "a consumer with room takes what waits");
+        broker.publish(message("/queue/prefetch", "4"));
+        assertEquals(List.of("3", "4"), other.got, "the full one is passed over");
+        assertTrue(broker.ack(s, first.id()));
+        broker.publish(message("/queue/prefetch", "5"));
+        assertEquals(List.of("1", "2", "5"), slow.got, "room again after an ack");
+    }
+
+    @Test
+    void whenEveryConsumerIsAtItsLimitMessagesWaitAndThenTheQueueRefuses() throws Exception {
+        Broker broker = new Broker(1, 1);
+        Recorder r = new Recorder();
+        Subscription s = broker.subscribe(r, r.id, "1", "/queue/full2", AckMode.CLIENT, null);
+        Message first = message("/queue/full2", "1");
+        broker.publish(first);
+        broker.publish(message("/queue/full2", "2")); // waits
+        assertThrows(BrokerException.class, () -> broker.publish(message("/queue/full2", "3")));
+        assertTrue(broker.ack(s, first.id()));
+        assertEquals(List.of("1", "2"), r.got, "the ack lets the waiting one through");
+    }
+
+    @Test
     void userDestinationsReachOnlyThatUsersSessions() throws Exception {
-        Broker broker = new Broker(10);
+        Broker broker = new Broker(10, 100);
         Recorder alice1 = new Recorder();
         Recorder alice2 = new Recorder();
         Recorder bob = new Recorder();
@@ -136,7 +169,7 @@ class BrokerTest {
 
     @Test
     void exactAndPatternSubscribersOfATopicEachGetTheMessage() throws Exception {
-        Broker broker = new Broker(10);
+        Broker broker = new Broker(10, 100);
         Recorder exact = new Recorder();
         Recorder pattern = new Recorder();
         broker.subscribe(exact, exact.id, "1", "/topic/a.b", AckMode.AUTO, null);
