@@ -58,10 +58,6 @@ public class EchoEndpoint {
 
     @OnError
     public void onError(Session session, Throwable error) {
-        if (connection != null) {
-            connection.onError(error, LOG);
-            return;
-        }
-        WebSocketConnection.failedToOpen(session, error, LOG);
+        WebSocketConnection.onError(connection, session, error, LOG);
     }
 }

@@ -13,7 +13,6 @@ import dev.switchboard.broker.Broker;
 import dev.switchboard.security.PasswordAuthenticator;
 import dev.switchboard.stomp.StompDecoder;
 import dev.switchboard.stomp.StompServer;
-import dev.switchboard.stomp.app.ApplicationRouter;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -99,15 +97,12 @@ public final class Bootstrap implements ServletContextListener {
                         settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
                 settings.get(Settings.STOMP_SUBSCRIPTIONS_MAX), settings.get(Settings.STOMP_TRANSACTION_FRAMES_MAX));
         Broker broker = new Broker(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX), settings.get(Settings.STOMP_UNACKED_MAX));
-        AtomicReference<StompServer> self = new AtomicReference<>();
-        ApplicationRouter router = new ApplicationRouter(broker, jsonb, () -> self.get().nextMessageId());
         List<Duration> beats = settings.get(Settings.STOMP_HEARTBEAT);
-        StompServer server = new StompServer(limits, beats.get(0), beats.get(1), broker, router,
+        StompServer server = new StompServer(limits, beats.get(0), beats.get(1),
+                "binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)), broker, jsonb,
                 new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
                 background);
-        server.binaryMessages("binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)));
-        self.set(server);
-        router.registerClasses(settings.get(Settings.STOMP_HANDLERS), loader);
+        server.router().registerClasses(settings.get(Settings.STOMP_HANDLERS), loader);
         return server;
     }
 

@@ -76,10 +76,14 @@ public final class WebSocketConnection implements Connection {
     }
 
     /**
-     * An endpoint's {@code @OnError} before {@link #open} succeeded: logs it once and closes the
-     * session with 1011.
+     * An endpoint's {@code @OnError}: handled by the connection ({@link #onError(Throwable, Logger)}),
+     * or, when {@link #open} never succeeded ({@code connection} null), logged once and closed with 1011.
      */
-    public static void failedToOpen(Session ws, Throwable error, Logger endpointLog) {
+    public static void onError(WebSocketConnection connection, Session ws, Throwable error, Logger endpointLog) {
+        if (connection != null) {
+            connection.onError(error, endpointLog);
+            return;
+        }
         endpointLog.log(Level.SEVERE, "connection " + ws.getId() + " failed to open", error);
         try {
             ws.close(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "internal error"));

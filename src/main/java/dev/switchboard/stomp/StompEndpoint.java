@@ -73,10 +73,6 @@ public class StompEndpoint {
 
     @OnError
     public void onError(Session session, Throwable error) {
-        if (connection != null) {
-            connection.onError(error, LOG);
-            return;
-        }
-        WebSocketConnection.failedToOpen(session, error, LOG);
+        WebSocketConnection.onError(connection, session, error, LOG);
     }
 }

@@ -26,7 +26,7 @@ public final class StompMetrics {
     final LongAdder unknownAcks = new LongAdder();
     final LongAdder appRequests = new LongAdder();
     final LongAdder appFailures = new LongAdder();
-    final LongAdder slowConsumerDrops = new LongAdder();
+    final LongAdder deliveriesRefused = new LongAdder();
 
     public Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -50,7 +50,7 @@ public final class StompMetrics {
         out.put("unknownAcks", unknownAcks.sum());
         out.put("appRequests", appRequests.sum());
         out.put("appFailures", appFailures.sum());
-        out.put("deliveriesRefusedClosing", slowConsumerDrops.sum());
+        out.put("deliveriesRefused", deliveriesRefused.sum());
         return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.stomp;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.security.Authenticator;
 import dev.switchboard.stomp.app.ApplicationRouter;
+import jakarta.json.bind.Jsonb;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +24,8 @@ public final class StompServer {
     /** The per-session STOMP limits. */
     public record Limits(StompDecoder.Limits frames, int subscriptionsMax, int transactionFramesMax) { }
 
-    private boolean binaryMessages;
-
     private final Limits limits;
+    private final boolean binaryMessages;
     private final Duration heartbeatSend;
     private final Duration heartbeatReceive;
     private final Broker broker;
@@ -37,13 +37,18 @@ public final class StompServer {
     private final AtomicLong messageIds = new AtomicLong();
     private final AtomicLong sessionIds = new AtomicLong();
 
-    public StompServer(Limits limits, Duration heartbeatSend, Duration heartbeatReceive, Broker broker,
-                       ApplicationRouter router, Authenticator authenticator, ScheduledExecutorService timer) {
+    /**
+     * @param binaryMessages whether MESSAGE frames go to WebSocket clients in binary WebSocket messages
+     * @param jsonb          for the application router's payloads
+     */
+    public StompServer(Limits limits, Duration heartbeatSend, Duration heartbeatReceive, boolean binaryMessages,
+                       Broker broker, Jsonb jsonb, Authenticator authenticator, ScheduledExecutorService timer) {
         this.limits = limits;
         this.heartbeatSend = heartbeatSend;
         this.heartbeatReceive = heartbeatReceive;
+        this.binaryMessages = binaryMessages;
         this.broker = broker;
-        this.router = router;
+        this.router = new ApplicationRouter(broker, jsonb, this::nextMessageId);
         this.authenticator = authenticator;
         this.timer = timer;
     }
@@ -51,11 +56,6 @@ public final class StompServer {
     /** Whether MESSAGE frames go to WebSocket clients in binary WebSocket messages (see the setting). */
     public boolean binaryMessages() {
         return binaryMessages;
-    }
-
-    public StompServer binaryMessages(boolean binary) {
-        this.binaryMessages = binary;
-        return this;
     }
 
     public Limits limits() {

@@ -503,7 +503,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             size = wire.byteLength(lineBytes);
         }
         if (!queued) {
-            server.metrics().slowConsumerDrops.increment();
+            server.metrics().deliveriesRefused.increment();
             return false;
         }
         heartBeats.wrote();

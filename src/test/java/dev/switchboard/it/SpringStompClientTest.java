@@ -148,39 +148,28 @@ class SpringStompClientTest {
     }
 
     @Test
-    void wrongCredentialsFailTheConnect() {
-        CompletableFuture<Void> failed = new CompletableFuture<>();
+    void wrongCredentialsFailTheConnect() throws Exception {
+        long before = Stats.number(Http.get(URI.create(base + "stats")).body(), "authFailures");
+        CompletableFuture<String> error = new CompletableFuture<>();
         StompHeaders connect = new StompHeaders();
         connect.setLogin("carol");
         connect.setPasscode("nope");
-        client.connectAsync(URI.create(base.toString().replaceFirst("^http", "ws") + "stomp"), new WebSocketHttpHeaders(),
-                connect, new StompSessionHandlerAdapter() {
-                    @Override
-                    public void handleException(StompSession s, org.springframework.messaging.simp.stomp.StompCommand c,
-                                                StompHeaders h, byte[] payload, Throwable e) {
-                        failed.completeExceptionally(e);
-                    }
-
+        CompletableFuture<StompSession> session = client.connectAsync(
+                URI.create(base.toString().replaceFirst("^http", "ws") + "stomp"), new WebSocketHttpHeaders(), connect,
+                new StompSessionHandlerAdapter() {
                     @Override
                     public void handleFrame(StompHeaders headers, Object payload) {
-                        failed.complete(null); // the ERROR frame
+                        error.complete(headers.getFirst("message")); // the ERROR frame
                     }
 
                     @Override
-                    public void handleTransportError(StompSession session, Throwable exception) {
-                        failed.complete(null);
+                    public void handleTransportError(StompSession s, Throwable exception) {
+                        error.complete("transport closed: " + exception);
                     }
                 });
-        assertTrue(assertDoesNotHang(failed));
-    }
-
-    private static boolean assertDoesNotHang(CompletableFuture<Void> f) {
-        try {
-            f.get(10, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            return f.isDone();
-        }
+        assertEquals("authentication failed", error.get(10, TimeUnit.SECONDS));
+        assertTrue(!session.isDone() || session.isCompletedExceptionally(), "no session was established");
+        assertEquals(before + 1, Stats.number(Http.get(URI.create(base + "stats")).body(), "authFailures"));
     }
 
     @Test
