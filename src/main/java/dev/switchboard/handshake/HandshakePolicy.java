@@ -53,6 +53,11 @@ public final class HandshakePolicy {
         refusedOrigins.increment();
     }
 
+    /** Counts a request refused by the origin policy outside the WebSocket handshake (SockJS's HTTP transports). */
+    public void refuseOrigin() {
+        refusedOrigins.increment();
+    }
+
     public long refusedOrigins() {
         return refusedOrigins.sum();
     }

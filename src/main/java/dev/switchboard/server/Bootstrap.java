@@ -13,6 +13,12 @@ import dev.switchboard.broker.Broker;
 import dev.switchboard.security.PasswordAuthenticator;
 import dev.switchboard.stomp.StompDecoder;
 import dev.switchboard.stomp.StompServer;
+import dev.switchboard.sockjs.SockJsApplications;
+import dev.switchboard.sockjs.SockJsHandler;
+import dev.switchboard.sockjs.SockJsServer;
+import dev.switchboard.sockjs.SockJsService;
+import java.util.ArrayList;
+import java.util.Set;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Duration;
@@ -79,6 +85,9 @@ public final class Bootstrap implements ServletContextListener {
             throw e;
         }
         handshake.provide(StompServer.KEY, stomp);
+        SockJsServer sockjs = sockJsServer(settings, handshake, stomp, context.getContextPath());
+        handshake.provide(SockJsServer.KEY, sockjs);
+        context.setAttribute(SockJsServer.KEY, sockjs);
 
         context.setAttribute(REGISTRY, registry);
         context.setAttribute(HandshakePolicy.ATTRIBUTE, handshake);
@@ -88,6 +97,42 @@ public final class Bootstrap implements ServletContextListener {
         context.setAttribute(JSONB, jsonb);
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
                 + ", container buffers " + buffer + " bytes; STOMP handlers " + stomp.router().mappings());
+    }
+
+    private static SockJsServer sockJsServer(Settings settings, HandshakePolicy handshake, StompServer stomp,
+                                             String contextPath) {
+        Set<String> disabled = Set.copyOf(settings.get(Settings.SOCKJS_TRANSPORTS_DISABLED));
+        boolean websocket = !disabled.contains("websocket");
+        List<SockJsService> services = new ArrayList<>();
+        services.add(new SockJsService("stomp", SockJsApplications.joinable(connection -> {
+            StompServer.TextSession session = stomp.openTextSession(connection);
+            return new SockJsHandler() {
+                @Override
+                public void onMessage(String message) {
+                    session.onText(message);
+                }
+
+                @Override
+                public void onClose() {
+                    session.closed();
+                }
+            };
+        }), websocket, settings.get(Settings.SOCKJS_COOKIE_NEEDED), settings.get(Settings.SOCKJS_STREAM_LIMIT), disabled));
+        if (settings.get(Settings.SOCKJS_TEST_SERVICES)) {
+            // the sizes and cookie rules the SockJS protocol test suite expects
+            services.add(new SockJsService("echo", SockJsApplications.ECHO, websocket, false, 4096, disabled));
+            services.add(new SockJsService("close", SockJsApplications.CLOSE, websocket, false, 4096, disabled));
+            services.add(new SockJsService("disabled_websocket_echo", SockJsApplications.ECHO, false, false, 4096,
+                    disabled));
+            services.add(new SockJsService("cookie_needed_echo", SockJsApplications.ECHO, websocket, true, 4096,
+                    disabled));
+        }
+        String clientUrl = settings.get(Settings.SOCKJS_CLIENT_URL);
+        if (clientUrl.startsWith("/")) {
+            clientUrl = contextPath + clientUrl;
+        }
+        return new SockJsServer(services, new SockJsServer.Options(settings.get(Settings.SOCKJS_HEARTBEAT),
+                settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl), handshake);
     }
 
     private static StompServer stompServer(Settings settings, ScheduledExecutorService background, Jsonb jsonb,
@@ -131,6 +176,10 @@ public final class Bootstrap implements ServletContextListener {
         }
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);
+        if (context.getAttribute(SockJsServer.KEY) instanceof SockJsServer sockjs) {
+            sockjs.close();
+            context.removeAttribute(SockJsServer.KEY);
+        }
         if (context.getAttribute(WRITERS) instanceof WriterPool writers) {
             writers.close();
             context.removeAttribute(WRITERS);

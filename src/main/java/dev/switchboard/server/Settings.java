@@ -154,13 +154,70 @@ public final class Settings {
                 default -> throw new IllegalArgumentException("must be text or binary");
             });
 
+    public static final Setting<Duration> SOCKJS_HEARTBEAT = new Setting<>(
+            "sockjs.heartbeat", "duration", "25s",
+            "SockJS: silence after which a receiving connection gets a heartbeat frame `h` (keeps proxies"
+                    + " and load balancers from cutting idle connections).",
+            text -> SettingValues.atLeast(Duration.ofMillis(100), SettingValues.duration(text)));
+
+    public static final Setting<Duration> SOCKJS_DISCONNECT_DELAY = new Setting<>(
+            "sockjs.disconnect.delay", "duration", "5s",
+            "SockJS: how long an HTTP-transport session lives with no receiving request before it is"
+                    + " closed and reclaimed.",
+            text -> SettingValues.atLeast(Duration.ofMillis(100), SettingValues.duration(text)));
+
+    public static final Setting<Integer> SOCKJS_STREAM_LIMIT = new Setting<>(
+            "sockjs.stream.limit", "size", "128KiB",
+            "SockJS: bytes one streaming response (xhr_streaming, eventsource, htmlfile) carries before"
+                    + " the server ends it and the client opens the next (so the browser can free what it"
+                    + " received). The test services always use 4096 bytes.",
+            text -> SettingValues.atLeast(1, SettingValues.size(text)));
+
+    public static final Setting<List<String>> SOCKJS_TRANSPORTS_DISABLED = new Setting<>(
+            "sockjs.transports.disabled", "transport list", "",
+            "SockJS transports turned off for every service: any of `websocket`, `xhr` (xhr-polling),"
+                    + " `xhr_streaming`, `xhr_send` (turns off every xhr transport's sending), `eventsource`,"
+                    + " `htmlfile`, `jsonp` (with `jsonp_send`). A disabled transport's URLs answer 404.",
+            text -> {
+                List<String> names = SettingValues.list(text);
+                for (String name : names) {
+                    if (!List.of("websocket", "xhr", "xhr_streaming", "xhr_send", "eventsource", "htmlfile", "jsonp")
+                            .contains(name)) {
+                        throw new IllegalArgumentException("unknown transport " + name);
+                    }
+                }
+                return names;
+            });
+
+    public static final Setting<Boolean> SOCKJS_COOKIE_NEEDED = new Setting<>(
+            "sockjs.cookie.needed", "boolean", "false",
+            "SockJS `/sockjs/stomp`: whether HTTP transports set a `JSESSIONID` cookie (for load balancers"
+                    + " that keep sessions sticky by it); `/info` tells clients.",
+            SettingValues::bool);
+
+    public static final Setting<String> SOCKJS_CLIENT_URL = new Setting<>(
+            "sockjs.client.url", "URL", "/lib/sockjs-client/sockjs.min.js",
+            "Where SockJS's iframe page loads sockjs-client from (the iframe-based transports need it). A"
+                    + " path starting with `/` is taken within this deployment; the WAR serves sockjs-client"
+                    + " 1.5.1 at the default.",
+            String::trim);
+
+    public static final Setting<Boolean> SOCKJS_TEST_SERVICES = new Setting<>(
+            "sockjs.test.services", "boolean", "true",
+            "Whether the SockJS protocol test services run: `/sockjs/echo`, `/sockjs/close`,"
+                    + " `/sockjs/disabled_websocket_echo`, `/sockjs/cookie_needed_echo` (what the SockJS"
+                    + " protocol test suite and client test pages use).",
+            SettingValues::bool);
+
     /** All settings, in the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,
-            STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES);
+            STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
+            SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
+            SOCKJS_TEST_SERVICES);
 
     private final Map<Setting<?>, Object> values;
 

@@ -48,6 +48,10 @@ public final class StatsServlet extends HttpServlet {
             if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
                 body.put("stomp", stomp.stats());
             }
+            if (getServletContext().getAttribute(dev.switchboard.sockjs.SockJsServer.KEY)
+                    instanceof dev.switchboard.sockjs.SockJsServer sockjs) {
+                body.put("sockjs", sockjs.stats());
+            }
             body.put("handshake", Map.of("refusedOrigin", handshake == null ? 0 : handshake.refusedOrigins()));
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));

@@ -42,6 +42,10 @@ final class OutboundQueue {
         }
     }
 
+    /** A control message sent as it is, never framed or joined with others (see {@link MessageFraming}). */
+    record Verbatim(String text) {
+    }
+
     private static boolean binary(Object item) {
         return item instanceof ByteBuffer || item instanceof BinaryParts;
     }
@@ -65,6 +69,7 @@ final class OutboundQueue {
     private final long max;
     private final long stallNanos;
     private final boolean coalesce;
+    private final MessageFraming framing;
     private final Consumer<Throwable> onFailure;
     private final SendHandler handler = this::onSent;
 
@@ -85,6 +90,13 @@ final class OutboundQueue {
      */
     OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
                   Consumer<Throwable> onFailure) {
+        this(remote, maxQueued, stall, coalesce, null, onFailure);
+    }
+
+    /** As above; with {@code framing}, text messages leave wrapped by it, several to a frame when coalescing. */
+    OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
+                  MessageFraming framing, Consumer<Throwable> onFailure) {
+        this.framing = framing;
         this.remote = remote;
         this.max = maxQueued;
         this.stallNanos = stall.toNanos();
@@ -225,10 +237,25 @@ final class OutboundQueue {
     /** Under the lock: joins what waits behind the first item (when coalescing) and marks the send. */
     private Object startSend(Object first) {
         Object next = first;
-        if (coalesce && !pending.isEmpty() && sizeOf(first) < COALESCE_MAX) {
+        int framedSize = -1;
+        if (first instanceof Verbatim verbatim) {
+            next = verbatim.text();
+        } else if (framing != null && !binary(first)) {
+            framedSize = sizeOf(first);
+            StringBuilder out = new StringBuilder(Math.min(COALESCE_MAX, 2 * framedSize + 16));
+            out.append(framing.prefix());
+            appendFramed(out, first);
+            while (coalesce && !pending.isEmpty() && !binary(pending.peek()) && !(pending.peek() instanceof Verbatim)
+                    && out.length() + sizeOf(pending.peek()) <= COALESCE_MAX) {
+                out.append(framing.separator());
+                framedSize += sizeOf(pending.peek());
+                appendFramed(out, pending.poll());
+            }
+            next = out.append(framing.suffix()).toString();
+        } else if (coalesce && !pending.isEmpty() && sizeOf(first) < COALESCE_MAX) {
             if (binary(first)) {
                 next = joinBinary(first);
-            } else if (!binary(pending.peek())) {
+            } else if (!binary(pending.peek()) && !(pending.peek() instanceof Verbatim)) {
                 next = joinText(first);
             }
         }
@@ -237,7 +264,7 @@ final class OutboundQueue {
         } else if (next instanceof BinaryParts parts) {
             next = parts.join();
         }
-        inFlightSize = sizeOf(next);
+        inFlightSize = framedSize >= 0 ? framedSize : sizeOf(next);
         sendStarted = System.nanoTime();
         inSend = true;
         sendDone = false;
@@ -275,11 +302,19 @@ final class OutboundQueue {
     private String joinText(Object first) {
         StringBuilder out = new StringBuilder(Math.min(COALESCE_MAX, 4 * sizeOf(first)));
         appendText(out, first);
-        while (!pending.isEmpty() && !binary(pending.peek())
+        while (!pending.isEmpty() && !binary(pending.peek()) && !(pending.peek() instanceof Verbatim)
                 && out.length() + sizeOf(pending.peek()) <= COALESCE_MAX) {
             appendText(out, pending.poll());
         }
         return out.toString();
+    }
+
+    private void appendFramed(StringBuilder out, Object item) {
+        if (item instanceof String text) {
+            framing.appendMessage(out, text);
+        } else {
+            framing.appendMessage(out, ((TextParts) item).parts());
+        }
     }
 
     private static void appendText(StringBuilder out, Object item) {
@@ -323,6 +358,9 @@ final class OutboundQueue {
     private static int sizeOf(Object message) {
         if (message instanceof String text) {
             return text.length();
+        }
+        if (message instanceof Verbatim verbatim) {
+            return verbatim.text().length();
         }
         if (message instanceof TextParts parts) {
             return parts.length();

@@ -34,26 +34,26 @@ public final class SessionRegistry {
         }
     }
 
-    void add(Connection connection) {
+    public void add(Connection connection) {
         open.put(connection.id(), connection);
         opened.increment();
     }
 
-    void remove(Connection connection) {
+    public void remove(Connection connection) {
         if (open.remove(connection.id()) != null) {
             closed.increment();
         }
     }
 
-    void countClose(CloseCause cause) {
+    public void countClose(CloseCause cause) {
         closedBy.get(cause).increment();
     }
 
-    void countIn() {
+    public void countIn() {
         messagesIn.increment();
     }
 
-    void countOut() {
+    public void countOut() {
         messagesOut.increment();
     }
 

@@ -35,7 +35,8 @@ public final class WebSocketConnection implements Connection {
     /** Tomcat's user property bounding its blocking sends, which include the close frame. */
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
-    private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info, boolean coalesce) {
+    private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info, boolean coalesce,
+                                MessageFraming framing) {
         this.ws = ws;
         this.environment = environment;
         this.info = info;
@@ -47,7 +48,7 @@ public final class WebSocketConnection implements Connection {
         // A close waits for the write in flight; to a stalled reader that must not take long.
         ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
         this.outbound = new OutboundQueue(ws.getAsyncRemote(), limits.outboundMax(), limits.sendTimeout(), coalesce,
-                this::sendFailed);
+                framing, this::sendFailed);
     }
 
     /**
@@ -64,13 +65,22 @@ public final class WebSocketConnection implements Connection {
      * their own messages inside WebSocket messages).
      */
     public static WebSocketConnection open(Session ws, EndpointConfig config, boolean coalesce) {
+        return open(ws, config, coalesce, null);
+    }
+
+    /**
+     * As {@link #open(Session, EndpointConfig, boolean)}; text messages leave wrapped by
+     * {@code framing} (several to a frame when coalescing), and {@link #sendVerbatim} sends
+     * control messages around it.
+     */
+    public static WebSocketConnection open(Session ws, EndpointConfig config, boolean coalesce, MessageFraming framing) {
         Object environment = config.getUserProperties().get(SessionEnvironment.KEY);
         Object info = config.getUserProperties().get(ConnectionInfo.KEY);
         if (!(environment instanceof SessionEnvironment env) || !(info instanceof ConnectionInfo connectionInfo)) {
             throw new IllegalStateException("endpoint " + config.getClass().getName()
                     + " was opened without Switchboard's handshake configurator (see HandshakeConfigurator)");
         }
-        WebSocketConnection connection = new WebSocketConnection(ws, env, connectionInfo, coalesce);
+        WebSocketConnection connection = new WebSocketConnection(ws, env, connectionInfo, coalesce, framing);
         env.registry().add(connection);
         return connection;
     }
@@ -190,6 +200,11 @@ public final class WebSocketConnection implements Connection {
             length += part.length;
         }
         return offered(outbound.offer(new OutboundQueue.BinaryParts(parts, length), environment.writers()));
+    }
+
+    /** Queues a text message that leaves as it is, outside the connection's {@link MessageFraming}. */
+    public boolean sendVerbatim(String text) {
+        return offered(outbound.offer(new OutboundQueue.Verbatim(text)));
     }
 
     @Override

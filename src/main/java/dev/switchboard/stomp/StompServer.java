@@ -101,6 +101,34 @@ public final class StompServer {
         return "s" + idPrefix + "-" + sessionIds.incrementAndGet();
     }
 
+    /** A STOMP session on a transport that carries text messages only (SockJS). */
+    public interface TextSession {
+        /** Text as it arrives; frames may span messages or share one. */
+        void onText(String text);
+
+        /** The transport closed. */
+        void closed();
+    }
+
+    /**
+     * Opens a STOMP session over {@code connection}, which carries text only: every frame goes out
+     * as text, and versions up to 1.2 are offered.
+     */
+    public TextSession openTextSession(dev.switchboard.session.Connection connection) {
+        StompSession session = new StompSession(this, connection, null, false);
+        return new TextSession() {
+            @Override
+            public void onText(String text) {
+                session.onText(text);
+            }
+
+            @Override
+            public void closed() {
+                session.closed();
+            }
+        };
+    }
+
     /** STOMP and broker counters, for {@code /stats}. */
     public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>(metrics.counters());

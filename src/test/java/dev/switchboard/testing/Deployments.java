@@ -21,6 +21,10 @@ public final class Deployments {
 
     private static File[] libraries;
 
+    /** sockjs-client as the build unpacks it from its WebJar (generate-resources). */
+    public static final String SOCKJS_CLIENT =
+            "target/browser-libraries/META-INF/resources/webjars/sockjs-client/1.5.1/sockjs.min.js";
+
     private Deployments() {
     }
 
@@ -31,6 +35,7 @@ public final class Deployments {
                 .importDirectory("target/classes").as(GenericArchive.class), "/WEB-INF/classes");
         war.addAsLibraries(libraries());
         war.addAsWebResource(new File("webapp/index.html"), "index.html");
+        war.addAsWebResource(new File(SOCKJS_CLIENT), "lib/sockjs-client/sockjs.min.js");
         war.setWebXML(new StringAsset(webXml(contextParams)));
         return war;
     }

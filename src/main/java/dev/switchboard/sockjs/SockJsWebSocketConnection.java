@@ -1,0 +1,139 @@
+package dev.switchboard.sockjs;
+
+import dev.switchboard.session.Connection;
+import dev.switchboard.session.ConnectionInfo;
+import dev.switchboard.session.MessageFraming;
+import dev.switchboard.session.WebSocketConnection;
+import jakarta.websocket.CloseReason;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A SockJS session over the websocket transport: SockJS frames ({@code o}, {@code h},
+ * {@code a[...]}, {@code c[...]}) inside WebSocket messages. Messages that pile up behind a
+ * write leave in one {@code a[...]} frame.
+ */
+final class SockJsWebSocketConnection implements Connection {
+
+    /** {@code a["m1","m2"]}: JSON strings in an array. */
+    static final MessageFraming FRAMING = new MessageFraming() {
+        @Override
+        public String prefix() {
+            return "a[\"";
+        }
+
+        @Override
+        public String separator() {
+            return "\",\"";
+        }
+
+        @Override
+        public String suffix() {
+            return "\"]";
+        }
+
+        @Override
+        public void appendMessage(StringBuilder out, String... parts) {
+            for (String part : parts) {
+                SockJsJson.escapeInto(out, part);
+            }
+        }
+    };
+
+    private final WebSocketConnection ws;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile long lastSent = System.nanoTime();
+
+    SockJsWebSocketConnection(WebSocketConnection ws) {
+        this.ws = ws;
+    }
+
+    WebSocketConnection socket() {
+        return ws;
+    }
+
+    void sendOpenFrame() {
+        sent(ws.sendVerbatim("o"));
+    }
+
+    /** Sends {@code h} when nothing went out for the interval; true when it did. */
+    boolean heartbeatDue(long now, long intervalNanos) {
+        if (closing.get() || now - lastSent < intervalNanos) {
+            return false;
+        }
+        return sent(ws.sendVerbatim("h"));
+    }
+
+    private boolean sent(boolean queued) {
+        lastSent = System.nanoTime();
+        return queued;
+    }
+
+    @Override
+    public String id() {
+        return ws.id();
+    }
+
+    @Override
+    public Principal principal() {
+        return ws.principal();
+    }
+
+    @Override
+    public ConnectionInfo info() {
+        return ws.info();
+    }
+
+    @Override
+    public boolean sendText(String text) {
+        return sent(ws.sendText(text));
+    }
+
+    @Override
+    public boolean sendTextBatched(String... parts) {
+        return sent(ws.sendTextBatched(parts));
+    }
+
+    /** SockJS carries text only: bytes are sent as the UTF-8 text they encode. */
+    @Override
+    public boolean sendBinaryBatched(byte[]... parts) {
+        StringBuilder text = new StringBuilder();
+        for (byte[] part : parts) {
+            text.append(new String(part, StandardCharsets.UTF_8));
+        }
+        return sendText(text.toString());
+    }
+
+    /** SockJS carries text only: bytes are sent as the UTF-8 text they encode. */
+    @Override
+    public boolean sendBinary(ByteBuffer data) {
+        return sendText(StandardCharsets.UTF_8.decode(data.duplicate()).toString());
+    }
+
+    /** Sends the close frame {@code c[code,"reason"]}, then closes the socket once it is written. */
+    @Override
+    public void close(CloseReason reason) {
+        closeAfterSent(reason);
+    }
+
+    @Override
+    public void closeAfterSent(CloseReason reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        int code = reason.getCloseCode().getCode();
+        ws.sendVerbatim(SockJsSession.closeFrame(code, reason.getReasonPhrase()));
+        // the socket's own close code: the SockJS one where WebSocket allows it to be sent
+        boolean sendable = code == 1000 || code == 1001 || code == 1008 || code == 1009 || code == 1011
+                || code >= 3000 && code <= 4999;
+        ws.closeAfterSent(sendable ? reason
+                : new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, reason.getReasonPhrase()));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closing.get() && ws.isOpen();
+    }
+}
