@@ -6,9 +6,11 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,10 +27,11 @@ final class Receiver implements WriteListener, AsyncListener {
 
     final Transport transport;
     private final String callback;
-    private final SockJsSession session;     // null: a one-off answer (2010), not attached
+    private volatile SockJsSession session;  // null until attached; stays null for a one-off answer (2010)
+    private volatile boolean decided;        // attached, or refused: may write
     private final AsyncContext async;
     private final ServletOutputStream out;
-    private final ArrayDeque<byte[]> first = new ArrayDeque<>(); // prelude, one-off frames
+    private final Queue<byte[]> first = new ConcurrentLinkedQueue<>(); // prelude, one-off frames, probes
 
     // session-guarded state (under the session's lock)
     boolean finishing;
@@ -46,10 +49,17 @@ final class Receiver implements WriteListener, AsyncListener {
     private volatile long notReadySince;   // 0 while the stream takes writes
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
-    Receiver(Transport transport, String callback, SockJsSession session, AsyncContext async) throws IOException {
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private final String name;
+
+    /**
+     * A receiving request that writes nothing until it is {@linkplain #attached attached} to its
+     * session or {@linkplain #refuse refused}. Call {@link #start} on the request's own thread.
+     */
+    Receiver(Transport transport, String callback, AsyncContext async) throws IOException {
+        this.name = transport.path + "#" + IDS.incrementAndGet() + ":" + async.getRequest().getRemotePort();
         this.transport = transport;
         this.callback = callback;
-        this.session = session;
         this.async = async;
         this.out = async.getResponse().getOutputStream();
         byte[] prelude = transport.prelude(callback);
@@ -58,9 +68,36 @@ final class Receiver implements WriteListener, AsyncListener {
         }
     }
 
-    /** Adds a frame that goes before anything from the session (a one-off close frame). */
-    void sendFirst(String frame) {
-        first.add(frame(frame).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /** Now attached to {@code session}: writing starts. */
+    void attached(SockJsSession attachedTo, Executor writers) {
+        session = attachedTo;
+        decided = true;
+        wake(writers);
+    }
+
+    /** Answers with this one close frame (after the prelude) and ends. */
+    void refuse(String closeFrame, Executor writers) {
+        first.add(frame(closeFrame).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        decided = true;
+        wake(writers);
+    }
+
+    /**
+     * Writes bytes every client of this transport ignores (an empty line), to learn whether the
+     * client is still there: a request whose client went away fails on the next write after the
+     * peer's reset, while an idle request would never notice. Used when another request claims
+     * the session.
+     */
+    void probe(Executor writers) {
+        if (done) {
+            return;
+        }
+        first.add(transport.filler());
+        wake(writers);
+    }
+
+    boolean isDone() {
+        return done;
     }
 
     /** Starts writing: the container calls {@link #onWritePossible} once the stream is ready. */
@@ -113,7 +150,14 @@ final class Receiver implements WriteListener, AsyncListener {
             pumping = true;
         }
         try {
-            while (!done) {
+            while (true) {
+                synchronized (lock) {
+                    if (done || !decided) {
+                        pumping = false;
+                        lock.notifyAll();
+                        return;
+                    }
+                }
                 if (!out.isReady()) {
                     if (notReadySince == 0) {
                         notReadySince = System.nanoTime();
@@ -131,15 +175,16 @@ final class Receiver implements WriteListener, AsyncListener {
                 byte[] bytes = first.poll();
                 boolean finish = false;
                 if (bytes == null) {
-                    if (session == null) {
+                    SockJsSession attachedTo = session;
+                    if (attachedTo == null) {
                         finish = true;
                     } else {
-                        bytes = session.next(this);
+                        bytes = attachedTo.next(this);
                         finish = bytes == null && finishing;
                     }
                 }
                 if (finish) {
-                    finish();
+                    end(null);
                     return;
                 }
                 if (bytes == null) {
@@ -151,12 +196,8 @@ final class Receiver implements WriteListener, AsyncListener {
                 out.write(bytes);
                 unflushed = true;
             }
-            stopPumping();
         } catch (IOException | RuntimeException e) {
-            synchronized (lock) {
-                pumping = false;
-            }
-            failed(e);
+            end(e);
         }
     }
 
@@ -168,36 +209,64 @@ final class Receiver implements WriteListener, AsyncListener {
                 return false;
             }
             pumping = false;
+            lock.notifyAll();
             return true;
         }
     }
 
-    private void finish() {
+    /** The pump ends the response: done ({@code failure} null) or failed. */
+    private void end(Throwable failure) {
         synchronized (lock) {
             pumping = false;
+            lock.notifyAll();
+            if (done) {
+                return;
+            }
+            done = true;
         }
-        if (done) {
-            return;
-        }
-        done = true;
-        if (session != null) {
-            session.detach(this);
-        }
-        try {
-            async.complete();
-        } catch (IllegalStateException alreadyOver) {
-            LOG.log(Level.FINEST, "response already complete", alreadyOver);
-        }
+        ended(failure);
     }
 
-    private void failed(Throwable cause) {
-        if (done) {
-            return;
+    /**
+     * The container ended the response (the client went away, or an error). Waits (briefly) for a
+     * write in progress on another thread to leave first: once this returns the container
+     * recycles the request, and a late write would land in whatever request it serves next.
+     */
+    private void endedByContainer(Throwable cause) {
+        synchronized (lock) {
+            if (done) {
+                return;
+            }
+            done = true;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            try {
+                while (pumping) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warning(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        done = true;
-        LOG.log(Level.FINE, "SockJS " + transport.path + " response failed", cause);
-        if (session != null) {
-            session.receiverFailed(this);
+        ended(cause);
+    }
+
+    private void ended(Throwable failure) {
+        SockJsSession attachedTo = session;
+        if (failure == null) {
+            LOG.finer(() -> "finish " + name);
+            if (attachedTo != null) {
+                attachedTo.detach(this);
+            }
+        } else {
+            LOG.log(Level.FINE, () -> "SockJS " + name + " response failed: " + failure);
+            if (attachedTo != null) {
+                attachedTo.receiverFailed(this);
+            }
         }
         try {
             async.complete();
@@ -208,25 +277,22 @@ final class Receiver implements WriteListener, AsyncListener {
 
     @Override
     public void onError(Throwable t) {
-        failed(t);
+        endedByContainer(t);
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        if (!done) {
-            // completed by the container without us: the connection went away
-            failed(new IOException("response completed by the container"));
-        }
+        endedByContainer(new IOException("response completed by the container"));
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        failed(new IOException("async timeout"));
+        endedByContainer(new IOException("async timeout"));
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        failed(event.getThrowable() == null ? new IOException("async error") : event.getThrowable());
+        endedByContainer(event.getThrowable() == null ? new IOException("async error") : event.getThrowable());
     }
 
     @Override

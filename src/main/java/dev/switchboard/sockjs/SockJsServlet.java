@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +49,8 @@ public final class SockJsServlet extends HttpServlet {
     private static final long YEAR = 31536000L;
     private static final String CACHED = "public, max-age=" + YEAR;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Delay between the probes of a request that holds a session another request claims. */
+    private static final long CONTENTION_PROBE_MS = 25;
 
     private transient SockJsServer server;
     private transient byte[] iframe;
@@ -230,9 +235,8 @@ public final class SockJsServlet extends HttpServlet {
         if (!originAllowed(request, response)) {
             return;
         }
-        String callback = null;
+        String callback = transport.needsCallback() ? request.getParameter("c") : null;
         if (transport.needsCallback()) {
-            callback = request.getParameter("c");
             if (callback == null || callback.isEmpty()) {
                 text(response, 500, "text/plain;charset=UTF-8", "\"callback\" parameter required");
                 return;
@@ -252,19 +256,41 @@ public final class SockJsServlet extends HttpServlet {
                 () -> new SockJsSession(server, service, sessionId, connectionInfo(request)));
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the session's heart-beats and the sweep decide when it ends
-        Receiver receiver;
         if (session.service() != service) {
-            // the id belongs to a session of another service: not this one
-            async.complete();
+            async.complete(); // the id belongs to another service's session
             return;
         }
-        if (session.attach(receiver = new Receiver(transport, callback, session, async))) {
-            receiver.start();
+        Receiver receiver = new Receiver(transport, callback, async);
+        receiver.start();
+        if (session.attach(receiver)) {
+            receiver.attached(session, server.environment().writers());
+            return;
+        }
+        // Another request holds the session. Its client may have gone away without the container
+        // noticing (an idle request is not read): probe it twice, then decide.
+        Receiver holder = session.receiver();
+        if (holder != null) {
+            holder.probe(server.environment().writers());
+        }
+        ScheduledExecutorService timer = server.environment().background();
+        try {
+            timer.schedule(() -> {
+                if (holder != null) {
+                    holder.probe(server.environment().writers());
+                }
+            }, CONTENTION_PROBE_MS, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> claimOrRefuse(session, receiver), 2 * CONTENTION_PROBE_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            claimOrRefuse(session, receiver);
+        }
+    }
+
+    private void claimOrRefuse(SockJsSession session, Receiver receiver) {
+        if (session.attach(receiver)) {
+            receiver.attached(session, server.environment().writers());
         } else {
             server.busyRefused.increment();
-            Receiver refusal = new Receiver(transport, callback, null, async);
-            refusal.sendFirst(SockJsSession.closeFrame(2010, "Another connection still open"));
-            refusal.start();
+            receiver.refuse(SockJsSession.closeFrame(2010, "Another connection still open"), server.environment().writers());
         }
     }
 

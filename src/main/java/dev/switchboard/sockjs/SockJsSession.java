@@ -79,11 +79,19 @@ final class SockJsSession implements Connection {
 
     /** Attaches a receiving request; false when another one is attached (the caller answers 2010). */
     synchronized boolean attach(Receiver candidate) {
+        if (receiver != null && receiver.isDone()) {
+            receiver = null; // ended before it could tell us
+        }
         if (receiver != null) {
             return false;
         }
         receiver = candidate;
         return true;
+    }
+
+    /** The attached receiving request, or null. */
+    synchronized Receiver receiver() {
+        return receiver;
     }
 
     synchronized void detach(Receiver r) {

@@ -53,6 +53,14 @@ enum Transport {
         return null;
     }
 
+    private static final byte[] NEWLINE = {'\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /** Bytes that carry nothing for this transport's clients (they skip empty lines). */
+    byte[] filler() {
+        return this == XHR || this == XHR_STREAMING ? NEWLINE : CRLF;
+    }
+
     /** Whether the transport needs a JavaScript callback name ({@code c} parameter). */
     boolean needsCallback() {
         return this == HTMLFILE || this == JSONP;
