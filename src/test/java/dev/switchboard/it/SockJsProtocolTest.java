@@ -462,6 +462,65 @@ class SockJsProtocolTest {
         assertEquals(before + 1, Stats.number(get(base.getPath() + "stats").body(), "closedSlowConsumer"));
     }
 
+    // ---- STOMP over SockJS ----
+
+    /** A STOMP frame as a SockJS message: a JSON string with the NUL escaped. */
+    private static String stompMessage(String frame) {
+        return "[\"" + frame.replace("\n", "\\n").replace("\0", "\\u0000") + "\"]";
+    }
+
+    @Test
+    void stompOverXhrStreaming() throws Exception {
+        String s = session("stomp");
+        try (RawHttp stream = RawHttp.send(uri(), "POST", s + "/xhr_streaming", Map.of(), null)) {
+            stream.readChunk();
+            assertEquals("o\n", stream.readChunk());
+            post(s + "/xhr_send", stompMessage("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0"));
+            String connected = stream.readChunk();
+            assertTrue(connected.startsWith("a[\"CONNECTED\\nversion:1.2\\n"), connected);
+            post(s + "/xhr_send", stompMessage("SUBSCRIBE\nid:0\ndestination:/topic/sockjs\nreceipt:r1\n\n\0"));
+            assertEquals("a[\"RECEIPT\\nreceipt-id:r1\\n\\n\\u0000\"]\n", stream.readChunk());
+            post(s + "/xhr_send", stompMessage("SEND\ndestination:/topic/sockjs\n\nhello \u00e9\0"));
+            String message = stream.readChunk();
+            assertTrue(message.startsWith("a[\"MESSAGE\\n"), message);
+            assertTrue(message.contains("destination:/topic/sockjs"), message);
+            assertTrue(message.endsWith("\\n\\nhello \u00e9\\u0000\"]\n"), message);
+            post(s + "/xhr_send", stompMessage("SEND\ndestination:/app/echo\ncontent-type:text/plain\n\nping\0"));
+            // the echo handler answers on /topic/messages, to which this session did not subscribe
+            post(s + "/xhr_send", stompMessage("DISCONNECT\nreceipt:bye\n\n\0"));
+            assertEquals("a[\"RECEIPT\\nreceipt-id:bye\\n\\n\\u0000\"]\n", stream.readChunk());
+            assertEquals("c[1000,\"\"]\n", stream.readChunk().replaceAll("c\\[1000,\"[^\"]*\"]", "c[1000,\"\"]"));
+        }
+    }
+
+    @Test
+    void stompOverTheSockJsWebsocketAndRawWebsocket() throws Exception {
+        try (TestSocket socket = TestSocket.connect(ws(session("stomp") + "/websocket"));
+             TestSocket raw = TestSocket.connect(ws(path("stomp/websocket")))) {
+            assertEquals("o", socket.nextText());
+            socket.sendText(stompMessage("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0"));
+            assertTrue(socket.nextText().startsWith("a[\"CONNECTED\\n"));
+            socket.sendText(stompMessage("SUBSCRIBE\nid:0\ndestination:/topic/both\nreceipt:r\n\n\0"));
+            assertTrue(socket.nextText().contains("RECEIPT"));
+            raw.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0");
+            assertTrue(raw.nextText().startsWith("CONNECTED\n"));
+            for (int i = 0; i < 20; i++) {
+                raw.sendText("SEND\ndestination:/topic/both\n\nm" + i + "\0");
+            }
+            StringBuilder all = new StringBuilder();
+            int frames = 0;
+            while (frames < 20) {
+                String text = socket.nextText();
+                assertTrue(text.startsWith("a[\"MESSAGE"), text);
+                frames += text.split("\"MESSAGE", -1).length - 1;
+                all.append(text);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertTrue(all.indexOf("\\n\\nm" + i + "\\u0000") >= 0, "m" + i + " in " + all);
+            }
+        }
+    }
+
     @Test
     void unknownTransportsAndWrongMethods() throws Exception {
         assertEquals(404, post(session("echo") + "/nonsense", null).status());
