@@ -199,7 +199,7 @@ public final class Settings {
             "sockjs.client.url", "URL", "/lib/sockjs-client/sockjs.min.js",
             "Where SockJS's iframe page loads sockjs-client from (the iframe-based transports need it). A"
                     + " path starting with `/` is taken within this deployment; the WAR serves sockjs-client"
-                    + " 1.5.1 at the default.",
+                    + " 1.6.1 at the default.",
             String::trim);
 
     public static final Setting<Boolean> SOCKJS_TEST_SERVICES = new Setting<>(

@@ -23,7 +23,7 @@ public final class Deployments {
 
     /** sockjs-client as the build unpacks it from its WebJar (generate-resources). */
     public static final String SOCKJS_CLIENT =
-            "target/browser-libraries/META-INF/resources/webjars/sockjs-client/1.5.1/sockjs.min.js";
+            "target/browser-libraries/META-INF/resources/webjars/sockjs-client/1.6.1/dist/sockjs.min.js";
 
     private Deployments() {
     }
