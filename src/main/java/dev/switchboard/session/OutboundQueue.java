@@ -207,6 +207,9 @@ final class OutboundQueue {
                 runWhenDrained();
                 return;
             }
+            if (next instanceof Batch batch) {
+                next = batch.build(framing); // joining and escaping happen outside the lock: offers go on meanwhile
+            }
             try {
                 if (next instanceof String text) {
                     remote.sendText(text, handler);
@@ -234,41 +237,78 @@ final class OutboundQueue {
         }
     }
 
-    /** Under the lock: joins what waits behind the first item (when coalescing) and marks the send. */
+    /**
+     * Text items taken together for one write, joined (or framed) after the lock is released.
+     * {@code size} is what they count against the queue's limit.
+     */
+    private record Batch(Object[] items, int count, int size) {
+        String build(MessageFraming framing) {
+            StringBuilder out = new StringBuilder(framing == null ? size : size + size / 4 + 16);
+            if (framing != null) {
+                out.append(framing.prefix());
+            }
+            for (int i = 0; i < count; i++) {
+                if (framing == null) {
+                    appendText(out, items[i]);
+                } else {
+                    if (i > 0) {
+                        out.append(framing.separator());
+                    }
+                    if (items[i] instanceof String text) {
+                        framing.appendMessage(out, text);
+                    } else {
+                        framing.appendMessage(out, ((TextParts) items[i]).parts());
+                    }
+                }
+            }
+            if (framing != null) {
+                out.append(framing.suffix());
+            }
+            return out.toString();
+        }
+    }
+
+    /** Under the lock: takes what leaves in the next write (with what waits behind it, when coalescing) and marks the send. */
     private Object startSend(Object first) {
         Object next = first;
-        int framedSize = -1;
+        int size = sizeOf(first);
         if (first instanceof Verbatim verbatim) {
             next = verbatim.text();
-        } else if (framing != null && !binary(first)) {
-            framedSize = sizeOf(first);
-            StringBuilder out = new StringBuilder(Math.min(COALESCE_MAX, 2 * framedSize + 16));
-            out.append(framing.prefix());
-            appendFramed(out, first);
-            while (coalesce && !pending.isEmpty() && !binary(pending.peek()) && !(pending.peek() instanceof Verbatim)
-                    && out.length() + sizeOf(pending.peek()) <= COALESCE_MAX) {
-                out.append(framing.separator());
-                framedSize += sizeOf(pending.peek());
-                appendFramed(out, pending.poll());
-            }
-            next = out.append(framing.suffix()).toString();
-        } else if (coalesce && !pending.isEmpty() && sizeOf(first) < COALESCE_MAX) {
-            if (binary(first)) {
+        } else if (binary(first)) {
+            if (coalesce && !pending.isEmpty() && size < COALESCE_MAX) {
                 next = joinBinary(first);
-            } else if (!binary(pending.peek()) && !(pending.peek() instanceof Verbatim)) {
-                next = joinText(first);
+                size = sizeOf(next);
             }
+            if (next instanceof BinaryParts parts) {
+                next = parts.join();
+            }
+        } else if (framing != null || coalesce && !pending.isEmpty() && joinable(pending.peek())) {
+            Object[] items = new Object[Math.min(pending.size() + 1, 64)];
+            int count = 0;
+            items[count++] = first;
+            while (coalesce && !pending.isEmpty() && joinable(pending.peek())
+                    && size + sizeOf(pending.peek()) <= COALESCE_MAX) {
+                if (count == items.length) {
+                    items = java.util.Arrays.copyOf(items, count * 2);
+                }
+                size += sizeOf(pending.peek());
+                items[count++] = pending.poll();
+            }
+            next = count == 1 && framing == null ? first : new Batch(items, count, size);
         }
         if (next instanceof TextParts parts) {
             next = parts.join();
-        } else if (next instanceof BinaryParts parts) {
-            next = parts.join();
         }
-        inFlightSize = framedSize >= 0 ? framedSize : sizeOf(next);
+        inFlightSize = size;
         sendStarted = System.nanoTime();
         inSend = true;
         sendDone = false;
         return next;
+    }
+
+    /** A text item that may share a write with the one before it. */
+    private static boolean joinable(Object item) {
+        return !binary(item) && !(item instanceof Verbatim);
     }
 
     private void onSent(SendResult result) {
@@ -296,25 +336,6 @@ final class OutboundQueue {
         }
         onFailure.accept(cause);
         runWhenDrained();
-    }
-
-    /** Under the lock: the first text item and the text items after it, up to the limit, as one. */
-    private String joinText(Object first) {
-        StringBuilder out = new StringBuilder(Math.min(COALESCE_MAX, 4 * sizeOf(first)));
-        appendText(out, first);
-        while (!pending.isEmpty() && !binary(pending.peek()) && !(pending.peek() instanceof Verbatim)
-                && out.length() + sizeOf(pending.peek()) <= COALESCE_MAX) {
-            appendText(out, pending.poll());
-        }
-        return out.toString();
-    }
-
-    private void appendFramed(StringBuilder out, Object item) {
-        if (item instanceof String text) {
-            framing.appendMessage(out, text);
-        } else {
-            framing.appendMessage(out, ((TextParts) item).parts());
-        }
     }
 
     private static void appendText(StringBuilder out, Object item) {

@@ -41,8 +41,8 @@ final class SockJsJson {
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            if (c != '"' && c != '\\' && !escaped(c)) {
-                continue;
+            if (c >= 0x20 && c < 0x7f ? c != '"' && c != '\\' : !escaped(c)) {
+                continue; // printable ASCII but the quote and backslash: as it is
             }
             out.append(text, start, i);
             start = i + 1;
@@ -60,6 +60,53 @@ final class SockJsJson {
         }
         out.append(text, start, n);
     }
+
+    /**
+     * Escapes a message given in parts (no quotes). With three parts or more it is a fanned-out
+     * message: the first and last parts are shared by all its recipients (pre-encoded once), so
+     * their escaped forms are kept per thread and escaped once, not once per recipient; the
+     * recipient's own parts in between are escaped each time.
+     */
+    static void escapeParts(StringBuilder out, String... parts) {
+        if (parts.length < 3) {
+            for (String part : parts) {
+                escapeInto(out, part);
+            }
+            return;
+        }
+        EscapeCache cache = ESCAPED.get();
+        for (int i = 0; i < parts.length; i++) {
+            if (i == 0 || i == parts.length - 1) {
+                out.append(cache.escaped(parts[i]));
+            } else {
+                escapeInto(out, parts[i]);
+            }
+        }
+    }
+
+    /** The escaped form of the last few shared parts a thread escaped, by identity. */
+    private static final class EscapeCache {
+        private final String[] raw = new String[8];
+        private final String[] escaped = new String[8];
+        private int next;
+
+        String escaped(String part) {
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == part) {
+                    return escaped[i];
+                }
+            }
+            StringBuilder b = new StringBuilder(part.length() + 16);
+            escapeInto(b, part);
+            String result = b.toString();
+            raw[next] = part;
+            escaped[next] = result;
+            next = (next + 1) % raw.length;
+            return result;
+        }
+    }
+
+    private static final ThreadLocal<EscapeCache> ESCAPED = ThreadLocal.withInitial(EscapeCache::new);
 
     static String quote(CharSequence text) {
         StringBuilder out = new StringBuilder(text.length() + 16);

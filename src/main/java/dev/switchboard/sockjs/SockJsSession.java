@@ -122,57 +122,64 @@ final class SockJsSession implements Connection {
 
     /**
      * Under the receiver's pump: the next bytes for it, or null when there is nothing to send now.
-     * Sets the receiver's {@code finishing} when its response should end after what it got.
+     * Sets the receiver's {@code finishing} when its response should end after what it got. What
+     * waits is taken under the session's lock; the frame is built (escaped, encoded) outside it.
      */
-    synchronized byte[] next(Receiver r) {
-        if (r != receiver || r.finishing) {
-            r.finishing = true;
-            return null;
-        }
-        StringBuilder out;
-        if (!openFrameSent) {
-            openFrameSent = true;
-            out = r.frame("o");
-        } else if (!pending.isEmpty()) {
-            StringBuilder frame = new StringBuilder((int) Math.min(Integer.MAX_VALUE / 2, pendingChars + 16L * pending.size()));
-            frame.append("a[");
-            boolean first = true;
-            for (Object item : pending) {
-                if (!first) {
-                    frame.append(',');
-                }
-                first = false;
-                frame.append('"');
-                if (item instanceof String text) {
-                    SockJsJson.escapeInto(frame, text);
-                } else {
-                    for (String part : (String[]) item) {
-                        SockJsJson.escapeInto(frame, part);
-                    }
-                }
-                frame.append('"');
-            }
-            frame.append(']');
-            pending.clear();
-            pendingChars = 0;
-            out = r.frame(frame);
-        } else if (closeFrame != null) {
-            if (r.closeSent) {
+    byte[] next(Receiver r) {
+        String control = null;
+        Object[] messages = null;
+        int chars = 0;
+        synchronized (this) {
+            if (r != receiver || r.finishing) {
                 r.finishing = true;
                 return null;
             }
-            r.closeSent = true;
-            out = r.frame(closeFrame);
-        } else if (r.heartbeatDue) {
+            if (!openFrameSent) {
+                openFrameSent = true;
+                control = "o";
+            } else if (!pending.isEmpty()) {
+                messages = pending.toArray();
+                chars = (int) Math.min(Integer.MAX_VALUE / 2, pendingChars);
+                pending.clear();
+                pendingChars = 0;
+            } else if (closeFrame != null) {
+                if (r.closeSent) {
+                    r.finishing = true;
+                    return null;
+                }
+                r.closeSent = true;
+                control = closeFrame;
+            } else if (r.heartbeatDue) {
+                r.heartbeatDue = false;
+                server.heartbeats.increment();
+                control = "h";
+            } else {
+                return null;
+            }
             r.heartbeatDue = false;
-            server.heartbeats.increment();
-            out = r.frame("h");
-        } else {
-            return null;
         }
-        r.heartbeatDue = false;
-        r.lastSent = System.nanoTime();
+        StringBuilder out;
+        if (control != null) {
+            out = r.frame(control);
+        } else {
+            StringBuilder frame = new StringBuilder(chars + chars / 4 + 16 * messages.length);
+            frame.append("a[");
+            for (int i = 0; i < messages.length; i++) {
+                if (i > 0) {
+                    frame.append(',');
+                }
+                frame.append('"');
+                if (messages[i] instanceof String text) {
+                    SockJsJson.escapeInto(frame, text);
+                } else {
+                    SockJsJson.escapeParts(frame, (String[]) messages[i]);
+                }
+                frame.append('"');
+            }
+            out = r.frame(frame.append(']'));
+        }
         byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+        r.lastSent = System.nanoTime();
         r.sent += bytes.length;
         if (!r.transport.streaming || r.closeSent || r.sent >= service.streamLimit()) {
             r.finishing = true;

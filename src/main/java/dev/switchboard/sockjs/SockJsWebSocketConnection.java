@@ -36,9 +36,7 @@ final class SockJsWebSocketConnection implements Connection {
 
         @Override
         public void appendMessage(StringBuilder out, String... parts) {
-            for (String part : parts) {
-                SockJsJson.escapeInto(out, part);
-            }
+            SockJsJson.escapeParts(out, parts);
         }
     };
 

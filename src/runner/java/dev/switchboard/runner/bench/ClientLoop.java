@@ -32,7 +32,20 @@ final class ClientLoop implements AutoCloseable {
         void closed(Conn conn, String why);
     }
 
-    /** One WebSocket connection. */
+    /** How a connection carries STOMP. */
+    enum Mode {
+        /** STOMP frames in WebSocket messages. */
+        WEBSOCKET,
+        /** SockJS's websocket transport: SockJS frames ({@code o}, {@code h}, {@code a[...]}) in WebSocket messages. */
+        SOCKJS_WEBSOCKET,
+        /** SockJS's xhr_streaming: frames in a chunked HTTP response, reopened when the server ends it; sends go by xhr_send. */
+        SOCKJS_XHR_STREAMING
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** One connection. */
     final class Conn {
         final int id;
         final Listener listener;
@@ -53,22 +66,52 @@ final class ClientLoop implements AutoCloseable {
         // STOMP frame accumulation (bodies in the benchmark contain no NUL)
         private byte[] stomp = new byte[512];
         private int stompLength;
+        // SockJS: the frame being read (a WebSocket message, or a line of the HTTP stream)
+        final Mode mode;
+        private byte[] sockjs = new byte[512];
+        private int sockjsLength;
+        // xhr_streaming: HTTP response state
+        private int httpState;           // 0 head, 1 chunk size line, 2 chunk data, 3 chunk CRLF, 4 trailer
+        private long chunkLeft;
+        private final StringBuilder httpLine = new StringBuilder();
 
-        Conn(int id, SocketChannel channel, String host, String path, Listener listener) {
+        Conn(int id, SocketChannel channel, String host, String path, Listener listener, Mode mode) {
             this.id = id;
             this.channel = channel;
             this.host = host;
             this.path = path;
             this.listener = listener;
+            this.mode = mode;
         }
 
         boolean isOpen() {
             return open && !closed;
         }
 
-        /** Sends one masked text frame holding these bytes; returns false when closed. */
+        /** Sends one STOMP frame (or any text) the way the connection's mode carries it; false when closed. */
         boolean sendText(byte[] payload) {
-            return sendFrame(0x1, payload);
+            return switch (mode) {
+                case WEBSOCKET -> sendFrame(0x1, payload);
+                case SOCKJS_WEBSOCKET -> sendFrame(0x1, sockJsArray(payload));
+                case SOCKJS_XHR_STREAMING -> xhrSend(payload);
+            };
+        }
+
+        /** xhr_send on its own HTTP connection (setup frames only in the benchmark: CONNECT, SUBSCRIBE). */
+        private boolean xhrSend(byte[] payload) {
+            if (closed) {
+                return false;
+            }
+            String base = path.substring(0, path.lastIndexOf('/'));
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://" + host + base + "/xhr_send"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(sockJsArray(payload))).build();
+            HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 204) {
+                    closeNow("xhr_send failed: " + (e != null ? e : r.statusCode()));
+                }
+            });
+            return true;
         }
 
         private boolean sendFrame(int op, byte[] payload) {
@@ -140,11 +183,16 @@ final class ClientLoop implements AutoCloseable {
         private void connected() throws IOException {
             channel.finishConnect();
             String key = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
-            String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+            String request = mode == Mode.SOCKJS_XHR_STREAMING ? streamingRequest()
+                    : "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: v12.stomp, v11.stomp, v10.stomp\r\n\r\n";
+                    + (mode == Mode.WEBSOCKET ? "Sec-WebSocket-Protocol: v12.stomp, v11.stomp, v10.stomp\r\n" : "") + "\r\n";
             write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
             this.key.interestOps(SelectionKey.OP_READ);
+        }
+
+        private String streamingRequest() {
+            return "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\n\r\n";
         }
 
         private void read(ByteBuffer in) throws IOException {
@@ -155,6 +203,10 @@ final class ClientLoop implements AutoCloseable {
                 return;
             }
             in.flip();
+            if (mode == Mode.SOCKJS_XHR_STREAMING) {
+                http(in);
+                return;
+            }
             if (!open) {
                 while (in.hasRemaining() && !open) {
                     handshake.put(in.get());
@@ -168,7 +220,9 @@ final class ClientLoop implements AutoCloseable {
                         }
                         open = true;
                         headerNeed = 2;
-                        listener.opened(this);
+                        if (mode == Mode.WEBSOCKET) {
+                            listener.opened(this); // SockJS opens with its 'o' frame
+                        }
                     } else if (!handshake.hasRemaining()) {
                         closeNow("handshake response too long");
                         return;
@@ -189,8 +243,12 @@ final class ClientLoop implements AutoCloseable {
                     for (int i = 0; i < take; i++) {
                         control.put(in.get());
                     }
-                } else {
+                } else if (mode == Mode.WEBSOCKET) {
                     stompBytes(in, take);
+                } else {
+                    for (int i = 0; i < take; i++) {
+                        sockjsByte(in.get());
+                    }
                 }
                 payloadLeft -= take;
                 if (payloadLeft == 0) {
@@ -229,6 +287,12 @@ final class ClientLoop implements AutoCloseable {
 
         private void frameDone() {
             headerNeed = 2;
+            if (opcode < 0x8 && (header[0] & 0x80) != 0) {
+                MESSAGES.increment();
+                if (mode == Mode.SOCKJS_WEBSOCKET) {
+                    sockjsFrame(); // a whole WebSocket message is one SockJS frame
+                }
+            }
             if (opcode == 0x9) { // ping
                 control.flip();
                 byte[] data = new byte[control.remaining()];
@@ -243,22 +307,142 @@ final class ClientLoop implements AutoCloseable {
             }
         }
 
+        private void stompByte(byte b) {
+            if (b == 0) {
+                stompFrameDone();
+                return;
+            }
+            if (stompLength == 0 && (b == '\n' || b == '\r')) {
+                return; // heart-beat
+            }
+            if (stompLength == stomp.length) {
+                stomp = java.util.Arrays.copyOf(stomp, stomp.length * 2);
+            }
+            stomp[stompLength++] = b;
+        }
+
+        private void sockjsByte(byte b) {
+            if (sockjsLength == sockjs.length) {
+                sockjs = java.util.Arrays.copyOf(sockjs, sockjs.length * 2);
+            }
+            sockjs[sockjsLength++] = b;
+        }
+
+        /** One SockJS frame in {@code sockjs[0, sockjsLength)}. */
+        private void sockjsFrame() {
+            int length = sockjsLength;
+            sockjsLength = 0;
+            if (length == 0) {
+                return;
+            }
+            switch (sockjs[0]) {
+                case 'o' -> {
+                    open = true;
+                    listener.opened(this);
+                }
+                case 'a' -> jsonStrings(sockjs, 1, length);
+                case 'c' -> closeNow("SockJS close " + new String(sockjs, 0, length, StandardCharsets.UTF_8));
+                default -> { } // 'h' heart-beat, or the xhr_streaming prelude
+            }
+        }
+
+        /** Decodes the JSON strings of {@code ["...","..."]} into STOMP bytes (the benchmark's text is ASCII or \\u-escaped). */
+        private void jsonStrings(byte[] b, int from, int to) {
+            boolean inString = false;
+            for (int i = from; i < to; i++) {
+                byte c = b[i];
+                if (!inString) {
+                    if (c == '"') {
+                        inString = true;
+                    }
+                    continue;
+                }
+                if (c == '"') {
+                    inString = false;
+                } else if (c != '\\') {
+                    stompByte(c);
+                } else {
+                    byte e = b[++i];
+                    switch (e) {
+                        case 'n' -> stompByte((byte) '\n');
+                        case 'r' -> stompByte((byte) '\r');
+                        case 't' -> stompByte((byte) '\t');
+                        case 'u' -> {
+                            int v = Integer.parseInt(new String(b, i + 1, 4, StandardCharsets.US_ASCII), 16);
+                            i += 4;
+                            byte[] utf8 = String.valueOf((char) v).getBytes(StandardCharsets.UTF_8);
+                            for (byte u : utf8) {
+                                stompByte(u);
+                            }
+                        }
+                        default -> stompByte(e); // \" \\ \/
+                    }
+                }
+            }
+        }
+
+        /** xhr_streaming bytes: the response head, then chunks whose data is a stream of newline-ended SockJS frames. */
+        private void http(ByteBuffer in) {
+            while (in.hasRemaining() && !closed) {
+                switch (httpState) {
+                    case 0, 1, 4 -> {
+                        byte c = in.get();
+                        if (c != '\n') {
+                            if (c != '\r') {
+                                httpLine.append((char) c);
+                            }
+                            continue;
+                        }
+                        String line = httpLine.toString();
+                        httpLine.setLength(0);
+                        if (httpState == 0) {
+                            if (line.startsWith("HTTP/") && !line.startsWith("HTTP/1.1 200")) {
+                                closeNow("xhr_streaming refused: " + line);
+                                return;
+                            }
+                            if (line.isEmpty()) {
+                                httpState = 1;
+                            }
+                        } else if (httpState == 1) {
+                            chunkLeft = Long.parseLong(line.trim(), 16);
+                            httpState = chunkLeft == 0 ? 4 : 2;
+                        } else if (line.isEmpty()) {
+                            // the response ended (the stream limit): the client opens the next one, as sockjs-client does
+                            httpState = 0;
+                            write(ByteBuffer.wrap(streamingRequest().getBytes(StandardCharsets.US_ASCII)));
+                        }
+                    }
+                    case 2 -> {
+                        int take = (int) Math.min(chunkLeft, in.remaining());
+                        for (int i = 0; i < take; i++) {
+                            byte c = in.get();
+                            if (c == '\n') {
+                                sockjsFrame();
+                            } else {
+                                sockjsByte(c);
+                            }
+                        }
+                        chunkLeft -= take;
+                        if (chunkLeft == 0) {
+                            httpState = 3;
+                            chunkLeft = 2;
+                        }
+                    }
+                    default -> { // the CRLF after a chunk
+                        in.get();
+                        if (--chunkLeft == 0) {
+                            httpState = 1;
+                        }
+                    }
+                }
+            }
+        }
+
         /** Payload bytes of text/binary messages: a stream of NUL-terminated STOMP frames. */
         private void stompBytes(ByteBuffer in, int take) {
             int end = in.position() + take;
             while (in.position() < end) {
-                byte b = in.get();
-                if (b == 0) {
-                    stompFrameDone();
-                    continue;
-                }
-                if (stompLength == 0 && (b == '\n' || b == '\r')) {
-                    continue; // heart-beat
-                }
-                if (stompLength == stomp.length) {
-                    stomp = java.util.Arrays.copyOf(stomp, stomp.length * 2);
-                }
-                stomp[stompLength++] = b;
+                stompByte(in.get());
             }
         }
 
@@ -278,8 +462,36 @@ final class ClientLoop implements AutoCloseable {
             }
             int length = stompLength;
             stompLength = 0;
+            FRAMES.increment();
             listener.frame(this, command, stomp, Math.min(body, length), length);
         }
+    }
+
+    /** WebSocket messages and STOMP frames received, by all connections (how much the server joins). */
+    static final java.util.concurrent.atomic.LongAdder MESSAGES = new java.util.concurrent.atomic.LongAdder();
+    static final java.util.concurrent.atomic.LongAdder FRAMES = new java.util.concurrent.atomic.LongAdder();
+
+    /** A STOMP frame as a SockJS message: {@code ["..."]}, JSON-escaped. */
+    static byte[] sockJsArray(byte[] frame) {
+        StringBuilder out = new StringBuilder(frame.length + 16).append("[\"");
+        String text = new String(frame, StandardCharsets.UTF_8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append("\"]").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** One selector thread and the connections it owns. */
@@ -315,10 +527,15 @@ final class ClientLoop implements AutoCloseable {
 
     /** Starts connecting; the listener hears {@code opened} or {@code closed}. */
     synchronized Conn connect(InetSocketAddress address, String path, Listener listener) throws IOException {
+        return connect(address, path, listener, Mode.WEBSOCKET);
+    }
+
+    /** As above, carried as {@code mode} says ({@code path} is then the SockJS transport URL). */
+    synchronized Conn connect(InetSocketAddress address, String path, Listener listener, Mode mode) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        Conn conn = new Conn(nextId++, channel, address.getHostString() + ":" + address.getPort(), path, listener);
+        Conn conn = new Conn(nextId++, channel, address.getHostString() + ":" + address.getPort(), path, listener, mode);
         channel.connect(address);
         Shard shard = shards[conn.id % shards.length];
         shard.pendingRegistrations.add(conn);

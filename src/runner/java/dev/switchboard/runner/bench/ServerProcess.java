@@ -23,13 +23,16 @@ final class ServerProcess implements AutoCloseable {
     final String name;
     final int port;
     final String stompPath;
+    /** The STOMP service's SockJS base URL path (transport URLs go under it). */
+    final String sockJsPath;
     private final Process process;
     private JMXConnector jmx;
 
-    private ServerProcess(String name, int port, String stompPath, Process process) {
+    private ServerProcess(String name, int port, String stompPath, String sockJsPath, Process process) {
         this.name = name;
         this.port = port;
         this.stompPath = stompPath;
+        this.sockJsPath = sockJsPath;
         this.process = process;
     }
 
@@ -62,7 +65,7 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(new File("target/stomp-benchmark-switchboard.log"));
         builder.environment().putAll(settings);
-        return started(name, port, "/stomp", builder.start());
+        return started(name, port, "/stomp", "/sockjs/stomp", builder.start());
     }
 
     /** The Spring reference peer's jar (../shared/peers/spring-stomp, built beforehand). */
@@ -76,7 +79,7 @@ final class ServerProcess implements AutoCloseable {
                 "--server.tomcat.max-connections=20000"));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(new File("target/stomp-benchmark-spring.log"));
-        return started("Spring peer", port, "/ws", builder.start());
+        return started("Spring peer", port, "/ws", "/sockjs", builder.start());
     }
 
     /** Extra server JVM flags for investigation (a profiler, say), from BENCH_SERVER_FLAGS; empty normally. */
@@ -85,7 +88,8 @@ final class ServerProcess implements AutoCloseable {
         return extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 
-    private static ServerProcess started(String name, int port, String path, Process process) throws Exception {
+    private static ServerProcess started(String name, int port, String path, String sockJsPath, Process process)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (true) {
             if (!process.isAlive()) {
@@ -101,7 +105,7 @@ final class ServerProcess implements AutoCloseable {
                 Thread.sleep(200);
             }
         }
-        return new ServerProcess(name, port, path, process);
+        return new ServerProcess(name, port, path, sockJsPath, process);
     }
 
     InetSocketAddress address() {

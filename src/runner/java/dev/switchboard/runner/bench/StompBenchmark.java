@@ -20,7 +20,8 @@ import java.util.Map;
  * </pre>
  *
  * Options: {@code --peer-jar PATH}, {@code --only switchboard|spring}, {@code --idle N} (10000),
- * {@code --subscribers 100,1000}, {@code --step-seconds S} (3).
+ * {@code --subscribers 100,1000}, {@code --step-seconds S} (3), {@code --sockjs websocket,xhr_streaming|none}
+ * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100).
  */
 public final class StompBenchmark {
 
@@ -32,6 +33,11 @@ public final class StompBenchmark {
     /** Offered load of the overload phase: 1000 msg/s to 1000 subscribers (0 with --overload 0). */
     static double OVERLOAD_DELIVERIES = 1_000_000;
 
+    /** SockJS transports measured (fan-out to SockJS subscribers): websocket, xhr_streaming. */
+    static List<String> SOCKJS = List.of("websocket", "xhr_streaming");
+
+    static int SOCKJS_SUBSCRIBERS = 100;
+
     private StompBenchmark() {
     }
 
@@ -42,6 +48,9 @@ public final class StompBenchmark {
         final Map<Integer, StompLoad.Step> fixed = new LinkedHashMap<>();
         final Map<Integer, StompLoad.Step> overload = new LinkedHashMap<>();
         final Map<Integer, String> afterOverload = new LinkedHashMap<>();
+        /** By SockJS transport: the best passing step and the first failing one. */
+        final Map<String, StompLoad.Step> sockJsMax = new LinkedHashMap<>();
+        final Map<String, StompLoad.Step> sockJsFailed = new LinkedHashMap<>();
         double[] roundTrip;
         long[] idle;
         StompLoad.Overload heavy;
@@ -68,6 +77,8 @@ public final class StompBenchmark {
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
                 case "--with-binary" -> withBinary = Boolean.parseBoolean(args[i + 1]);
                 case "--overload" -> OVERLOAD_DELIVERIES = Double.parseDouble(args[i + 1]);
+                case "--sockjs" -> SOCKJS = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
+                case "--sockjs-subscribers" -> SOCKJS_SUBSCRIBERS = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -136,6 +147,29 @@ public final class StompBenchmark {
             f.afterOverload.put(n, serving(load, server));
             log("1->%d after overload: %s", n, f.afterOverload.get(n));
         }
+        for (String transport : SOCKJS) {
+            ClientLoop.Mode mode = switch (transport) {
+                case "websocket" -> ClientLoop.Mode.SOCKJS_WEBSOCKET;
+                case "xhr_streaming" -> ClientLoop.Mode.SOCKJS_XHR_STREAMING;
+                default -> throw new IllegalArgumentException("SockJS transport websocket or xhr_streaming: " + transport);
+            };
+            int n = SOCKJS_SUBSCRIBERS;
+            try (StompLoad.FanOut group = load.new FanOut("/topic/sockjs-" + transport, n, mode)) {
+                group.step(10_000.0 / n, 3); // warm-up
+                double rate = 20_000.0 / n;
+                while (rate * n <= 4_000_000) {
+                    StompLoad.Step step = group.step(rate, stepSeconds);
+                    log("SockJS %s 1->%d offered %.0f msg/s: %s %s", transport, n, rate, step, step.passed() ? "PASS" : "FAIL");
+                    if (!step.passed()) {
+                        f.sockJsFailed.put(transport, step);
+                        break;
+                    }
+                    f.sockJsMax.put(transport, step);
+                    rate *= 1.5;
+                }
+            }
+            Thread.sleep(2000);
+        }
         f.roundTrip = load.roundTrip(50, roundTripSeconds);
         log("round trip: p50 %.2f ms, p99 %.2f ms (%d pings)", f.roundTrip[0], f.roundTrip[1], (long) f.roundTrip[2]);
         if (idle > 0) {
@@ -197,6 +231,25 @@ public final class StompBenchmark {
                     f -> Double.NaN, s, p, true));
             rows.add(row("fan-out 1→" + n + ": serves a new client after that step",
                     f -> f.afterOverload.getOrDefault(n, "–"), f -> Double.NaN, s, p, true));
+        }
+        for (String transport : SOCKJS) {
+            String label = "SockJS " + transport + ", fan-out 1→" + SOCKJS_SUBSCRIBERS;
+            rows.add(row(label + ": max deliveries/s (p99 < 50 ms, none lost)",
+                    f -> f.sockJsMax.containsKey(transport) ? String.format(Locale.ROOT, "%,.0f",
+                            f.sockJsMax.get(transport).deliveredPerSec()) : "–",
+                    f -> f.sockJsMax.containsKey(transport) ? f.sockJsMax.get(transport).deliveredPerSec() : Double.NaN,
+                    s, p, true));
+            rows.add(row(label + ": p50 / p99 ms and CPU server / client at the max step",
+                    f -> f.sockJsMax.containsKey(transport) ? String.format(Locale.ROOT, "%.2f / %.2f ms; %.0f%% / %.0f%%",
+                            f.sockJsMax.get(transport).p50(), f.sockJsMax.get(transport).p99(),
+                            f.sockJsMax.get(transport).serverCpu() * 100, f.sockJsMax.get(transport).clientCpu() * 100) : "–",
+                    f -> Double.NaN, s, p, true));
+            rows.add(row(label + ": first failing step: offered → delivered/s, p99 ms, cut, out of order",
+                    f -> f.sockJsFailed.containsKey(transport) ? String.format(Locale.ROOT, "%,.0f → %,.0f, %.0f ms, %d cut, %d ooo",
+                            f.sockJsFailed.get(transport).offeredPerSec(), f.sockJsFailed.get(transport).deliveredPerSec(),
+                            f.sockJsFailed.get(transport).p99(), f.sockJsFailed.get(transport).cut(),
+                            f.sockJsFailed.get(transport).outOfOrder()) : "none up to 4M/s",
+                    f -> Double.NaN, s, p, true));
         }
         rows.add(row("round trip, 50 clients: p50 / p99 ms",
                 f -> f.roundTrip == null ? "–" : String.format(Locale.ROOT, "%.2f / %.2f", f.roundTrip[0], f.roundTrip[1]),

@@ -90,13 +90,24 @@ final class StompLoad {
         private final int baseId;
 
         FanOut(String topic, int n) throws Exception {
+            this(topic, n, ClientLoop.Mode.WEBSOCKET);
+        }
+
+        /** Subscribers carried as {@code mode} says (SockJS transports); the publisher always on plain WebSocket. */
+        FanOut(String topic, int n, ClientLoop.Mode mode) throws Exception {
             this.topic = topic;
             this.n = n;
             this.baseId = loop.nextId();
             probeSeen = new boolean[n];
             lastSeq = new long[n];
             for (int i = 0; i < n; i++) {
-                subscribers.add(loop.connect(server.address(), server.stompPath, this));
+                String session = "/000/" + Long.toString(System.nanoTime(), 36) + i;
+                String path = switch (mode) {
+                    case WEBSOCKET -> server.stompPath;
+                    case SOCKJS_WEBSOCKET -> server.sockJsPath + session + "/websocket";
+                    case SOCKJS_XHR_STREAMING -> server.sockJsPath + session + "/xhr_streaming";
+                };
+                subscribers.add(loop.connect(server.address(), path, this, mode));
                 if (i % 200 == 199) {
                     Thread.sleep(50);
                 }
@@ -180,6 +191,8 @@ final class StompLoad {
             for (int i = 0; i < n; i++) {
                 lastSeq[i] = 0;
             }
+            long messages0 = ClientLoop.MESSAGES.sum();
+            long frames0 = ClientLoop.FRAMES.sum();
             long serverCpu0 = server.cpuNanos();
             long clientCpu0 = ServerProcess.cpuNanos(ProcessHandle.current().pid());
             long start = System.nanoTime();
@@ -211,6 +224,11 @@ final class StompLoad {
             double serverCpu = (server.cpuNanos() - serverCpu0) / (double) elapsedAll;
             double clientCpu = (ServerProcess.cpuNanos(ProcessHandle.current().pid()) - clientCpu0) / (double) elapsedAll;
             Thread.sleep(200);
+            if (Boolean.getBoolean("bench.debug")) {
+                long m = ClientLoop.MESSAGES.sum() - messages0;
+                System.out.printf("  (client got %d WebSocket messages carrying %d STOMP frames: %.1f frames a message)%n",
+                        m, ClientLoop.FRAMES.sum() - frames0, (ClientLoop.FRAMES.sum() - frames0) / (double) Math.max(1, m));
+            }
             long got = deliveredCount.sum();
             synchronized (latency) {
                 return new Step(sent / publishSeconds * liveAtStart, got / Math.max(publishSeconds, (System.nanoTime() - start) / 1e9 - 0.2),
