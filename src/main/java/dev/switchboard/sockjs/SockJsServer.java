@@ -39,7 +39,13 @@ public final class SockJsServer implements AutoCloseable {
     private final Options options;
     private final HandshakePolicy handshake;
     private final Map<String, SockJsSession> sessions = new ConcurrentHashMap<>();
-    private final Set<SockJsWebSocketConnection> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Beating> sockets = ConcurrentHashMap.newKeySet();
+
+    /** A WebSocket-carried session the sweep sends heart-beats to. */
+    interface Beating {
+        /** Sends {@code h} when nothing went out for the interval; true when it did. */
+        boolean heartbeatDue(long now, long intervalNanos);
+    }
     private final ScheduledFuture<?> sweep;
 
     final LongAdder opened = new LongAdder();
@@ -107,12 +113,12 @@ public final class SockJsServer implements AutoCloseable {
         sessions.remove(session.sockJsId(), session);
     }
 
-    void track(SockJsWebSocketConnection socket) {
+    void track(Beating socket) {
         sockets.add(socket);
         opened.increment();
     }
 
-    void untrack(SockJsWebSocketConnection socket) {
+    void untrack(Beating socket) {
         if (sockets.remove(socket)) {
             closed.increment();
         }
@@ -125,7 +131,7 @@ public final class SockJsServer implements AutoCloseable {
                 session.sweep(now);
             }
             long beat = options.heartbeat().toNanos();
-            for (SockJsWebSocketConnection socket : sockets) {
+            for (Beating socket : sockets) {
                 if (socket.heartbeatDue(now, beat)) {
                     heartbeats.increment();
                 }

@@ -485,8 +485,13 @@ public final class SockJsServlet extends HttpServlet {
     }
 
     private ConnectionInfo connectionInfo(HttpServletRequest request) {
+        return connectionInfo(request, server.handshake().copiedHeaders());
+    }
+
+    /** What a connection opened by this request may know of it (its address, configured headers, principal). */
+    static ConnectionInfo connectionInfo(HttpServletRequest request, List<String> copiedHeaders) {
         Map<String, List<String>> headers = new TreeMap<>();
-        for (String name : server.handshake().copiedHeaders()) {
+        for (String name : copiedHeaders) {
             List<String> values = Collections.list(request.getHeaders(name));
             if (!values.isEmpty()) {
                 headers.put(name, List.copyOf(values));

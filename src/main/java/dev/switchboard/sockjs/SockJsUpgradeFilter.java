@@ -40,6 +40,10 @@ public final class SockJsUpgradeFilter extends HttpFilter {
             response.getOutputStream().write(body);
             return;
         }
+        if (request.getHeader("Sec-WebSocket-Key1") != null && request.getHeader("Sec-WebSocket-Key2") != null) {
+            hixie76(server, service, parts, request, response);
+            return;
+        }
         String version = request.getHeader("Sec-WebSocket-Version");
         if ("7".equals(version) || "8".equals(version)) {
             request = new HttpServletRequestWrapper(request) {
@@ -56,5 +60,39 @@ public final class SockJsUpgradeFilter extends HttpFilter {
             };
         }
         chain.doFilter(request, response);
+    }
+
+    /** A hixie-76 handshake (no Sec-WebSocket-Version; two keys and a nonce): upgraded here, the container does not speak it. */
+    private void hixie76(SockJsServer server, SockJsService service, String[] parts, HttpServletRequest request,
+                         HttpServletResponse response) throws IOException, ServletException {
+        boolean raw = parts.length == 4 && parts[3].equals("websocket");
+        boolean session = parts.length == 6 && parts[5].equals("websocket") && !parts[3].isEmpty() && !parts[4].isEmpty();
+        String connection = request.getHeader("Connection");
+        long key1 = Hixie76Connection.keyNumber(request.getHeader("Sec-WebSocket-Key1"));
+        long key2 = Hixie76Connection.keyNumber(request.getHeader("Sec-WebSocket-Key2"));
+        if (!raw && !session) {
+            response.sendError(404);
+            return;
+        }
+        if (connection == null || !connection.toLowerCase(Locale.ROOT).contains("upgrade") || key1 < 0 || key2 < 0) {
+            response.sendError(400);
+            return;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin != null && !server.handshake().origins().allows(origin, request.getHeader("Host"))) {
+            server.handshake().refuseOrigin();
+            response.sendError(403);
+            return;
+        }
+        response.setHeader("Upgrade", "WebSocket");
+        response.setHeader("Connection", "Upgrade");
+        if (origin != null) {
+            response.setHeader("Sec-WebSocket-Origin", origin);
+        }
+        response.setHeader("Sec-WebSocket-Location", (request.isSecure() ? "wss://" : "ws://") + request.getHeader("Host")
+                + request.getRequestURI());
+        Hixie76Connection hixie = request.upgrade(Hixie76Connection.class);
+        hixie.configure(server, service, raw, key1, key2,
+                SockJsServlet.connectionInfo(request, server.handshake().copiedHeaders()));
     }
 }

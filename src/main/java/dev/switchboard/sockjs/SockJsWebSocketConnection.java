@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code a[...]}, {@code c[...]}) inside WebSocket messages. Messages that pile up behind a
  * write leave in one {@code a[...]} frame.
  */
-final class SockJsWebSocketConnection implements Connection {
+final class SockJsWebSocketConnection implements Connection, SockJsServer.Beating {
 
     /** {@code a["m1","m2"]}: JSON strings in an array. */
     static final MessageFraming FRAMING = new MessageFraming() {
@@ -56,8 +56,8 @@ final class SockJsWebSocketConnection implements Connection {
         sent(ws.sendVerbatim("o"));
     }
 
-    /** Sends {@code h} when nothing went out for the interval; true when it did. */
-    boolean heartbeatDue(long now, long intervalNanos) {
+    @Override
+    public boolean heartbeatDue(long now, long intervalNanos) {
         if (closing.get() || now - lastSent < intervalNanos) {
             return false;
         }

@@ -411,6 +411,44 @@ class SockJsProtocolTest {
         }
     }
 
+    @Test
+    void hixie76HandshakeAndFrames() throws Exception {
+        // the example handshake of draft-hixie-thewebsocketprotocol-76 itself
+        String path = session("echo") + "/websocket";
+        try (RawHttp upgrade = RawHttp.send(uri(), "GET", path, Map.of("Upgrade", "WebSocket", "Connection", "Upgrade",
+                "Origin", "http://example.com", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
+                "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"), null)) {
+            // the head comes before the client's nonce (proxies such as HAProxy wait for it)
+            assertEquals(101, upgrade.head().status());
+            assertEquals("websocket", upgrade.head().header("upgrade").toLowerCase());
+            assertEquals("upgrade", upgrade.head().header("connection").toLowerCase());
+            assertEquals("http://example.com", upgrade.head().header("sec-websocket-origin"));
+            assertEquals("ws://" + base.getHost() + ":" + base.getPort() + path, upgrade.head().header("sec-websocket-location"));
+            assertNull(upgrade.head().header("content-length"));
+            upgrade.write("^n:ds[4U".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("8jKS'y:G*Co,Wxa-", new String(upgrade.readBytes(16), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("\u0000o\u00ff", new String(upgrade.readBytes(3), java.nio.charset.StandardCharsets.ISO_8859_1));
+            upgrade.write(hixieFrame("[\"h\u00e9\"]"));
+            byte[] echo = hixieFrame("a[\"h\u00e9\"]");
+            assertEquals(new String(echo, java.nio.charset.StandardCharsets.ISO_8859_1),
+                    new String(upgrade.readBytes(echo.length), java.nio.charset.StandardCharsets.ISO_8859_1));
+            upgrade.write(new byte[] {(byte) 0xff, 0x00});
+            byte[] close = hixieFrame("c[1000,\"\"]");
+            assertEquals(new String(close, java.nio.charset.StandardCharsets.ISO_8859_1),
+                    new String(upgrade.readBytes(close.length), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals("\u00ff\u0000", new String(upgrade.readBytes(2), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertTrue(upgrade.closedByServer());
+        }
+    }
+
+    private static byte[] hixieFrame(String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] frame = new byte[utf8.length + 2];
+        System.arraycopy(utf8, 0, frame, 1, utf8.length);
+        frame[frame.length - 1] = (byte) 0xff;
+        return frame;
+    }
+
     // ---- JSON escaping ----
 
     @Test

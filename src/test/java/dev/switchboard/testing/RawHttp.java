@@ -144,6 +144,21 @@ public final class RawHttp implements AutoCloseable {
         return new Response(head.status(), head.version(), head.headers(), body.toString(StandardCharsets.UTF_8));
     }
 
+    /** Writes raw bytes on the connection (after an upgrade). */
+    public void write(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
+    /** Reads exactly {@code n} raw bytes (after an upgrade). */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] data = in.readNBytes(n);
+        if (data.length < n) {
+            throw new EOFException("connection closed after " + data.length + " of " + n + " bytes");
+        }
+        return data;
+    }
+
     /** True when the server closes the connection (reads up to a second to find out). */
     public boolean closedByServer() throws IOException {
         socket.setSoTimeout(1000);
