@@ -415,6 +415,7 @@ class SockJsProtocolTest {
     void hixie76HandshakeAndFrames() throws Exception {
         // the example handshake of draft-hixie-thewebsocketprotocol-76 itself
         String path = session("echo") + "/websocket";
+        long sockets = Stats.number(get(base.getPath() + "stats").body(), "websocketSessions");
         try (RawHttp upgrade = RawHttp.send(uri(), "GET", path, Map.of("Upgrade", "WebSocket", "Connection", "Upgrade",
                 "Origin", "http://example.com", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
                 "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"), null)) {
@@ -428,6 +429,7 @@ class SockJsProtocolTest {
             upgrade.write("^n:ds[4U".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertEquals("8jKS'y:G*Co,Wxa-", new String(upgrade.readBytes(16), java.nio.charset.StandardCharsets.US_ASCII));
             assertEquals("\u0000o\u00ff", new String(upgrade.readBytes(3), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals(sockets + 1, Stats.number(get(base.getPath() + "stats").body(), "websocketSessions"));
             upgrade.write(hixieFrame("[\"h\u00e9\"]"));
             byte[] echo = hixieFrame("a[\"h\u00e9\"]");
             assertEquals(new String(echo, java.nio.charset.StandardCharsets.ISO_8859_1),
@@ -437,8 +439,13 @@ class SockJsProtocolTest {
             assertEquals(new String(close, java.nio.charset.StandardCharsets.ISO_8859_1),
                     new String(upgrade.readBytes(close.length), java.nio.charset.StandardCharsets.ISO_8859_1));
             assertEquals("\u00ff\u0000", new String(upgrade.readBytes(2), java.nio.charset.StandardCharsets.ISO_8859_1));
-            assertTrue(upgrade.closedByServer());
         }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (Stats.number(get(base.getPath() + "stats").body(), "websocketSessions") > sockets
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(sockets, Stats.number(get(base.getPath() + "stats").body(), "websocketSessions"), "the session ended");
     }
 
     private static byte[] hixieFrame(String text) {
