@@ -27,6 +27,29 @@ public final class Broker {
     private final TopicRegistry topics = new TopicRegistry();
     private final Map<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final BrokerCounters counters = new BrokerCounters();
+    private final List<Map.Entry<String, SubscriptionListener>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Hears topic subscriptions under a destination prefix come and go (an application keeping
+     * track of who listens: a chat room's presence). Called on the subscriber's thread, after the
+     * subscription is live and after it is gone; a listener must not block.
+     */
+    public interface SubscriptionListener {
+        void subscribed(Subscription subscription);
+
+        /** The subscription ended: unsubscribed, or its session closed. */
+        void unsubscribed(Subscription subscription);
+    }
+
+    /** Registers a listener for topic subscriptions whose destination starts with {@code prefix}. */
+    public void listen(String prefix, SubscriptionListener listener) {
+        listeners.add(Map.entry(prefix, listener));
+    }
+
+    /** Hands a message to one subscription only (what an application sends to a newcomer). */
+    public boolean deliverTo(Subscription subscription, Message message) {
+        return deliver(subscription, message) > 0;
+    }
 
     /**
      * @param queueBufferMax messages a {@code /queue} destination keeps while no consumer can take them
@@ -50,6 +73,14 @@ public final class Broker {
      */
     public Subscription subscribe(Subscriber owner, String user, String id, String destination, AckMode ack,
                                   Object tag) throws BrokerException {
+        return subscribe(owner, user, id, destination, ack, tag, Map.of());
+    }
+
+    /**
+     * As above, with the subscribe request's headers (listeners read them: a chat nickname, say).
+     */
+    public Subscription subscribe(Subscriber owner, String user, String id, String destination, AckMode ack,
+                                  Object tag, Map<String, String> headers) throws BrokerException {
         Subscription s;
         if (destination.startsWith(TOPIC)) {
             DestinationPattern pattern = null;
@@ -60,11 +91,18 @@ public final class Broker {
                     throw new BrokerException("bad destination pattern " + destination + ": " + e.getMessage());
                 }
             }
-            s = new Subscription(owner, id, destination, destination, ack, tag, pattern);
+            s = new Subscription(owner, id, destination, destination, ack, tag, pattern, headers);
             topics.add(s);
+            counters.subscribes.increment();
+            for (Map.Entry<String, SubscriptionListener> l : listeners) {
+                if (destination.startsWith(l.getKey())) {
+                    l.getValue().subscribed(s);
+                }
+            }
+            return s;
         } else if (destination.startsWith(QUEUE)) {
             noPattern(destination);
-            s = new Subscription(owner, id, destination, destination, ack, tag, null);
+            s = new Subscription(owner, id, destination, destination, ack, tag, null, headers);
             queue(destination).subscribe(s);
         } else if (destination.startsWith(USER)) {
             noPattern(destination);
@@ -73,7 +111,7 @@ public final class Broker {
                 throw new BrokerException("subscribe to /user/queue/... (or /user/topic/...); "
                         + destination + " is another user's destination or not a user destination");
             }
-            s = new Subscription(owner, id, destination, userKey(user, rest), ack, tag, null);
+            s = new Subscription(owner, id, destination, userKey(user, rest), ack, tag, null, headers);
             topics.add(s);
         } else {
             throw new BrokerException("no such destination " + destination
@@ -88,6 +126,11 @@ public final class Broker {
             s.queue.unsubscribe(s);
         } else {
             topics.remove(s);
+            for (Map.Entry<String, SubscriptionListener> l : listeners) {
+                if (s.destination().startsWith(l.getKey())) {
+                    l.getValue().unsubscribed(s);
+                }
+            }
         }
         counters.unsubscribes.increment();
     }

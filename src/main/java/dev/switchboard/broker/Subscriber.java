@@ -6,6 +6,11 @@ public interface Subscriber {
     /** Unique among the open sessions. */
     String sessionId();
 
+    /** The authenticated user of the session, or null when it is anonymous. */
+    default java.security.Principal principal() {
+        return null;
+    }
+
     /**
      * Hands a message to the session, on the publisher's thread: it must queue, never block.
      * Returns false when the session cannot take it (closed, or just cut off as too slow).

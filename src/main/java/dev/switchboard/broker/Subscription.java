@@ -15,13 +15,15 @@ public final class Subscription {
     private final String routingKey;
     private final AckMode ack;
     private final Object tag;
+    private final java.util.Map<String, String> headers;
     final DestinationPattern pattern;
     /** Queue subscriptions with client acks: delivered, not yet acknowledged, in order. Guarded by the queue. */
     final LinkedHashMap<String, Message> unacked = new LinkedHashMap<>();
     MessageQueue queue;
 
     Subscription(Subscriber owner, String id, String destination, String routingKey, AckMode ack, Object tag,
-                 DestinationPattern pattern) {
+                 DestinationPattern pattern, java.util.Map<String, String> headers) {
+        this.headers = java.util.Map.copyOf(headers);
         this.owner = owner;
         this.id = id;
         this.destination = destination;
@@ -55,6 +57,11 @@ public final class Subscription {
 
     public Object tag() {
         return tag;
+    }
+
+    /** A header of the subscribe request, or null. */
+    public String header(String name) {
+        return headers.get(name);
     }
 
     /** True for a {@code /queue} subscription that acknowledges (messages may come back). */

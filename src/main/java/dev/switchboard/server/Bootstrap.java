@@ -13,6 +13,8 @@ import dev.switchboard.broker.Broker;
 import dev.switchboard.security.PasswordAuthenticator;
 import dev.switchboard.stomp.StompDecoder;
 import dev.switchboard.stomp.StompServer;
+import dev.switchboard.chat.ChatHandler;
+import dev.switchboard.chat.ChatService;
 import dev.switchboard.sockjs.SockJsApplications;
 import dev.switchboard.sockjs.SockJsHandler;
 import dev.switchboard.sockjs.SockJsServer;
@@ -85,6 +87,12 @@ public final class Bootstrap implements ServletContextListener {
             throw e;
         }
         handshake.provide(StompServer.KEY, stomp);
+        ChatService chat = new ChatService(stomp.broker(), jsonb, stomp::nextMessageId, new ChatService.Limits(
+                settings.get(Settings.CHAT_HISTORY_SIZE), settings.get(Settings.CHAT_MESSAGE_MAX),
+                settings.get(Settings.CHAT_ROOMS_MAX)));
+        stomp.router().register(new ChatHandler(chat));
+        handshake.provide(ChatService.KEY, chat);
+        context.setAttribute(ChatService.KEY, chat);
         SockJsServer sockjs = sockJsServer(settings, handshake, stomp, context.getContextPath());
         handshake.provide(SockJsServer.KEY, sockjs);
         context.setAttribute(SockJsServer.KEY, sockjs);
@@ -176,6 +184,7 @@ public final class Bootstrap implements ServletContextListener {
         }
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);
+        context.removeAttribute(ChatService.KEY);
         if (context.getAttribute(SockJsServer.KEY) instanceof SockJsServer sockjs) {
             sockjs.close();
             context.removeAttribute(SockJsServer.KEY);

@@ -209,6 +209,22 @@ public final class Settings {
                     + " protocol test suite and client test pages use).",
             SettingValues::bool);
 
+    public static final Setting<Integer> CHAT_HISTORY_SIZE = new Setting<>(
+            "chat.history.size", "count", "50",
+            "Chat: messages (ENTER, TALK, LEAVE) each room keeps and replays to whoever joins. 0: none.",
+            text -> SettingValues.atLeast(0, SettingValues.count(text)));
+
+    public static final Setting<Integer> CHAT_MESSAGE_MAX = new Setting<>(
+            "chat.message.max", "count", "2000",
+            "Chat: longest message text, in characters. A longer one is refused with an error to its sender.",
+            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+
+    public static final Setting<Integer> CHAT_ROOMS_MAX = new Setting<>(
+            "chat.rooms.max", "count", "1000",
+            "Chat: most rooms held at once (rooms are made on first use; an empty one is dropped, with its"
+                    + " history, to make room for a new one; when all are in use a new room is refused).",
+            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+
     /** All settings, in the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
@@ -217,7 +233,7 @@ public final class Settings {
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
             SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
-            SOCKJS_TEST_SERVICES);
+            SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX);
 
     private final Map<Setting<?>, Object> values;
 

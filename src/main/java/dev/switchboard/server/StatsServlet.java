@@ -48,6 +48,10 @@ public final class StatsServlet extends HttpServlet {
             if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
                 body.put("stomp", stomp.stats());
             }
+            if (getServletContext().getAttribute(dev.switchboard.chat.ChatService.KEY)
+                    instanceof dev.switchboard.chat.ChatService chat) {
+                body.put("chat", chat.stats());
+            }
             if (getServletContext().getAttribute(dev.switchboard.sockjs.SockJsServer.KEY)
                     instanceof dev.switchboard.sockjs.SockJsServer sockjs) {
                 body.put("sockjs", sockjs.stats());

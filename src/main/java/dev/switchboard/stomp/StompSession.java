@@ -77,6 +77,11 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         return id;
     }
 
+    @Override
+    public synchronized Principal principal() {
+        return principal;
+    }
+
     // ---- input ------------------------------------------------------------------------------
 
     /** One part of a text WebSocket message. */
@@ -293,7 +298,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         StompEncoder.appendHeader(line, "subscription", subId, version, version.escapes());
         try {
             Subscription s = server.broker().subscribe(this, userName, subId, destination, ack,
-                    new Tag(line.toString(), line.toString().getBytes(StandardCharsets.UTF_8)));
+                    new Tag(line.toString(), line.toString().getBytes(StandardCharsets.UTF_8)), frame.headers().firstValues());
             subscriptions.put(subId, s);
             return true;
         } catch (BrokerException e) {
