@@ -53,12 +53,19 @@ class RealWarTest {
     }
 
     @Test
-    void landingPageSaysWhatIsServed() throws Exception {
+    void theChatPageAndItsLibrariesAreServedFromTheWar() throws Exception {
         var page = Http.get(server.uri());
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
-        assertTrue(page.body().contains("<h1>Switchboard</h1>"));
+        assertTrue(page.body().contains("<title>Switchboard chat</title>"));
         assertTrue(page.body().contains("<code>/echo</code>"));
+        // the page's libraries and scripts come from the WAR itself, no CDN
+        assertTrue(!page.body().contains("https://") && !page.body().contains("//cdn"), "no third-party URL in the page");
+        for (String asset : new String[] {"lib/stompjs/stomp.umd.min.js", "lib/sockjs-client/sockjs.min.js", "chat.js", "chat.css"}) {
+            var served = Http.get(server.uri().resolve(asset));
+            assertEquals(200, served.statusCode(), asset);
+            assertTrue(served.body().length() > 500, asset);
+        }
         var health = Http.get(server.uri().resolve("health"));
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"UP\""), health.body());

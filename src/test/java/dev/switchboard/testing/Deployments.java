@@ -22,6 +22,9 @@ public final class Deployments {
     private static File[] libraries;
 
     /** sockjs-client as the build unpacks it from its WebJar (generate-resources). */
+    public static final String STOMPJS =
+            "target/browser-libraries/META-INF/resources/webjars/stomp__stompjs/7.2.1/bundles/stomp.umd.min.js";
+
     public static final String SOCKJS_CLIENT =
             "target/browser-libraries/META-INF/resources/webjars/sockjs-client/1.6.1/dist/sockjs.min.js";
 
@@ -34,8 +37,11 @@ public final class Deployments {
         war.merge(ShrinkWrap.create(GenericArchive.class).as(ExplodedImporter.class)
                 .importDirectory("target/classes").as(GenericArchive.class), "/WEB-INF/classes");
         war.addAsLibraries(libraries());
-        war.addAsWebResource(new File("webapp/index.html"), "index.html");
+        for (String page : new String[] {"index.html", "chat.js", "chat.css"}) {
+            war.addAsWebResource(new File("webapp/" + page), page);
+        }
         war.addAsWebResource(new File(SOCKJS_CLIENT), "lib/sockjs-client/sockjs.min.js");
+        war.addAsWebResource(new File(STOMPJS), "lib/stompjs/stomp.umd.min.js");
         war.setWebXML(new StringAsset(webXml(contextParams)));
         return war;
     }

@@ -1,0 +1,138 @@
+package dev.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.Deployments;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The chat page in two headless Chromium sessions (Debian's chromium through its chromedriver):
+ * they join one room, see each other arrive, talk, see the text as text, and one leaves; once over
+ * WebSocket and once over SockJS with xhr-polling forced. Screenshots go to {@code target/}.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ChatBrowserTest {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.switchboard("chat-browser", Map.of());
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void twoPeopleChatOverWebSocket() throws Exception {
+        chat("websocket", "ws-room");
+    }
+
+    @Test
+    void twoPeopleChatOverSockJsXhrPolling() throws Exception {
+        chat("sockjs:xhr-polling", "polling-room");
+    }
+
+    private void chat(String transport, String room) throws Exception {
+        ChromeDriver alice = SockJsBrowserTest.chromium();
+        ChromeDriver bob = null;
+        try {
+            bob = SockJsBrowserTest.chromium();
+            join(alice, "alice", room, transport);
+            join(bob, "bob", room, transport);
+            for (ChromeDriver browser : List.of(alice, bob)) {
+                await(() -> "connected".equals(browser.executeScript("return window.chatState.status")),
+                        () -> "connected: " + browser.findElement(By.id("status")).getText());
+                assertEquals(transport, browser.executeScript("return window.chatState.activeTransport"), "the transport in use");
+            }
+            ChromeDriver b = bob;
+            await(() -> members(alice).equals(List.of("alice", "bob")) && members(b).equals(List.of("alice", "bob")),
+                    () -> "presence: alice sees " + members(alice) + ", bob sees " + members(b));
+
+            say(alice, "hello bob <b>not bold</b> & <script>alert(1)</script>");
+            await(() -> talk(b, "alice").contains("hello bob <b>not bold</b> & <script>alert(1)</script>"),
+                    () -> "bob sees alice: " + talk(b, "alice"));
+            assertTrue(bob.findElements(By.cssSelector("#messages b, #messages script")).isEmpty(),
+                    "text stays text: no markup from messages in the page");
+            say(bob, "hi alice \u00e9\u263a");
+            await(() -> talk(alice, "bob").contains("hi alice \u00e9\u263a"), () -> "alice sees bob: " + talk(alice, "bob"));
+            WebElement line = alice.findElement(By.cssSelector("#messages li[data-type='TALK'][data-sender='bob']"));
+            assertTrue(line.findElement(By.tagName("time")).getText().matches(".*\\d{1,2}:\\d{2}:\\d{2}.*"),
+                    "each message shows its time: " + line.getText());
+            screenshot(alice, transport);
+
+            alice.findElement(By.id("echo-send")).click(); // the echo demo: /app/echo -> /topic/messages
+            await(() -> alice.findElement(By.id("echo-log")).getText().contains("\"message\":\"hello, switchboard\""),
+                    () -> "echo: " + alice.findElement(By.id("echo-log")).getText());
+            assertTrue(alice.findElement(By.id("echo-log")).getText().contains("\"timestamp\":"));
+
+            bob.findElement(By.id("leave-button")).click();
+            await(() -> members(alice).equals(List.of("alice")), () -> "bob left: alice sees " + members(alice));
+            await(() -> !alice.findElements(By.cssSelector("#messages li[data-type='LEAVE'][data-sender='bob']")).isEmpty(),
+                    () -> "alice sees bob leave");
+        } finally {
+            alice.quit();
+            if (bob != null) {
+                bob.quit();
+            }
+        }
+    }
+
+    private void join(ChromeDriver browser, String nickname, String room, String transport) {
+        browser.get(base + "?room=" + room);
+        WebElement nick = browser.findElement(By.id("nickname"));
+        nick.clear();
+        nick.sendKeys(nickname);
+        new Select(browser.findElement(By.id("transport"))).selectByValue(transport);
+        browser.findElement(By.id("join-button")).click();
+    }
+
+    private static void say(ChromeDriver browser, String text) {
+        WebElement input = browser.findElement(By.id("text"));
+        input.sendKeys(text);
+        browser.findElement(By.id("send")).click();
+    }
+
+    private static List<String> members(ChromeDriver browser) {
+        return browser.findElements(By.cssSelector("#members li")).stream().map(WebElement::getText).sorted().toList();
+    }
+
+    private static String talk(ChromeDriver browser, String sender) {
+        return String.join("\n", browser.findElements(By.cssSelector("#messages li[data-type='TALK'][data-sender='" + sender
+                + "'] .text")).stream().map(WebElement::getText).toList());
+    }
+
+    private static void screenshot(ChromeDriver browser, String transport) throws Exception {
+        Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Path target = Path.of("target", "chat-" + transport.replace(':', '-') + ".png");
+        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(target) > 10_000, "a real screenshot: " + target);
+    }
+
+    private static void await(Supplier<Boolean> condition, Supplier<String> what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Boolean.TRUE.equals(condition.get())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out: " + what.get());
+            }
+            Thread.sleep(50);
+        }
+    }
+}
