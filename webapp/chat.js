@@ -131,6 +131,7 @@
       }
     };
     client = c;
+    state.client = c; // for people poking at it in the console, and the browser tests
     setStatus(state.attempts === 0 ? 'connecting' : 'reconnecting', '(attempt ' + (state.attempts + 1) + ')');
     c.activate();
   }

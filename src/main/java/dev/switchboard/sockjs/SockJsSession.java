@@ -37,7 +37,6 @@ final class SockJsSession implements Connection {
     private long pendingChars;
     private boolean openFrameSent;
     private String closeFrame;          // set once the session is closed
-    private boolean closeAfterPending;  // closing: the close frame follows what is pending
     private Receiver receiver;
     private long detachedSince;
     private boolean ended;              // forgotten: handler told, registry updated
@@ -273,7 +272,6 @@ final class SockJsSession implements Connection {
                 return;
             }
             closeFrame = closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase());
-            closeAfterPending = afterPending;
             if (!afterPending) {
                 pending.clear();
                 pendingChars = 0;

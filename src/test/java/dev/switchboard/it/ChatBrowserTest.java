@@ -83,6 +83,20 @@ class ChatBrowserTest {
                     () -> "echo: " + alice.findElement(By.id("echo-log")).getText());
             assertTrue(alice.findElement(By.id("echo-log")).getText().contains("\"timestamp\":"));
 
+            // the connection drops: the page reconnects by itself, rejoins, and shows nothing twice
+            int talkBefore = alice.findElements(By.cssSelector("#messages li[data-type='TALK']")).size();
+            int welcomesBefore = alice.findElements(By.cssSelector("#messages li[data-type='SYSTEM']")).size();
+            alice.executeScript("window.chatState.client.webSocket.close()");
+            await(() -> String.valueOf(alice.executeScript("return window.chatState.status")).startsWith("reconnecting"),
+                    () -> "reconnecting: " + alice.findElement(By.id("status")).getText());
+            await(() -> "connected".equals(alice.executeScript("return window.chatState.status")),
+                    () -> "reconnected: " + alice.findElement(By.id("status")).getText());
+            await(() -> members(alice).equals(List.of("alice", "bob")), () -> "presence after reconnect: " + members(alice));
+            assertEquals(talkBefore, alice.findElements(By.cssSelector("#messages li[data-type='TALK']")).size(),
+                    "the replayed history is not shown twice");
+            assertEquals(welcomesBefore + 1, alice.findElements(By.cssSelector("#messages li[data-type='SYSTEM']")).size(),
+                    "a new welcome after the reconnect");
+
             bob.findElement(By.id("leave-button")).click();
             await(() -> members(alice).equals(List.of("alice")), () -> "bob left: alice sees " + members(alice));
             await(() -> !alice.findElements(By.cssSelector("#messages li[data-type='LEAVE'][data-sender='bob']")).isEmpty(),
@@ -110,13 +124,18 @@ class ChatBrowserTest {
         browser.findElement(By.id("send")).click();
     }
 
+    /** Read in one script: the page may replace the list between two WebDriver calls. */
+    @SuppressWarnings("unchecked")
     private static List<String> members(ChromeDriver browser) {
-        return browser.findElements(By.cssSelector("#members li")).stream().map(WebElement::getText).sorted().toList();
+        return ((List<Object>) browser.executeScript(
+                "return Array.from(document.querySelectorAll('#members li')).map(li => li.textContent).sort()"))
+                .stream().map(String::valueOf).toList();
     }
 
     private static String talk(ChromeDriver browser, String sender) {
-        return String.join("\n", browser.findElements(By.cssSelector("#messages li[data-type='TALK'][data-sender='" + sender
-                + "'] .text")).stream().map(WebElement::getText).toList());
+        return String.valueOf(browser.executeScript("return Array.from(document.querySelectorAll("
+                + "\"#messages li[data-type='TALK'][data-sender='\" + arguments[0] + \"'] .text\"))"
+                + ".map(e => e.textContent).join('\\n')", sender));
     }
 
     private static void screenshot(ChromeDriver browser, String transport) throws Exception {
