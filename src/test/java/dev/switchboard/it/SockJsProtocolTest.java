@@ -273,6 +273,21 @@ class SockJsProtocolTest {
     }
 
     @Test
+    void eventSourceAndHtmlFileStreamsEndAtTheLimitToo() throws Exception {
+        String big = "x".repeat(4096);
+        for (String transport : List.of("eventsource", "htmlfile?c=cb")) {
+            String s = session("echo");
+            try (RawHttp stream = RawHttp.send(uri(), "GET", s + "/" + transport, Map.of(), null)) {
+                stream.readChunk();
+                stream.readChunk();
+                assertEquals(204, post(s + "/xhr_send", "[\"" + big + "\"]").status());
+                assertTrue(stream.readChunk().contains(big), transport);
+                assertEquals("", stream.readChunk(), transport + " ends after 4096 bytes");
+            }
+        }
+    }
+
+    @Test
     void htmlFileNeedsAValidCallback() throws Exception {
         String s = session("echo");
         try (RawHttp stream = RawHttp.send(uri(), "GET", s + "/htmlfile?c=%63allback", Map.of(), null)) {

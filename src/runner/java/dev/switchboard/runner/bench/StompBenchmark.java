@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * Options: {@code --peer-jar PATH}, {@code --only switchboard|spring}, {@code --idle N} (10000),
  * {@code --subscribers 100,1000}, {@code --step-seconds S} (3), {@code --sockjs websocket,xhr_streaming|none}
- * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100).
+ * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100);
+ * {@code -Dbench.debug=true} prints how many STOMP frames each received WebSocket message carried.
  */
 public final class StompBenchmark {
 
