@@ -1,6 +1,5 @@
 package dev.switchboard.sockjs;
 
-import dev.switchboard.session.Connection;
 import dev.switchboard.session.ConnectionInfo;
 import dev.switchboard.session.SessionEnvironment;
 import dev.switchboard.session.SessionRegistry.CloseCause;
@@ -33,7 +32,7 @@ import java.util.logging.Logger;
  * the 16-byte answer; frames are {@code 0x00 text 0xFF}, the close {@code 0xFF 0x00}. Reads and
  * writes are non-blocking. Carries SockJS framing on session URLs, plain messages on the raw URL.
  */
-public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener, WriteListener, Connection,
+public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener, WriteListener, TextConnection,
         SockJsServer.Beating {
 
     private static final Logger LOG = Logger.getLogger(Hixie76Connection.class.getName());
@@ -330,21 +329,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         return sendText(text.toString());
     }
 
-    /** Text only: bytes are sent as the UTF-8 text they encode. */
-    @Override
-    public boolean sendBinaryBatched(byte[]... parts) {
-        StringBuilder text = new StringBuilder();
-        for (byte[] part : parts) {
-            text.append(new String(part, StandardCharsets.UTF_8));
-        }
-        return sendText(text.toString());
-    }
 
-    /** Text only: bytes are sent as the UTF-8 text they encode. */
-    @Override
-    public boolean sendBinary(ByteBuffer data) {
-        return sendText(StandardCharsets.UTF_8.decode(data.duplicate()).toString());
-    }
 
     @Override
     public void close(CloseReason reason) {

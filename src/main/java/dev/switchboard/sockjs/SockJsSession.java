@@ -4,7 +4,6 @@ import dev.switchboard.session.Connection;
 import dev.switchboard.session.ConnectionInfo;
 import dev.switchboard.session.SessionRegistry.CloseCause;
 import jakarta.websocket.CloseReason;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayDeque;
@@ -19,7 +18,7 @@ import java.util.logging.Logger;
  * that waits leaving as one {@code a[...]} frame. Without a receiving request for the disconnect
  * delay it ends; once closed, it answers every receiving request with its close frame until then.
  */
-final class SockJsSession implements Connection {
+final class SockJsSession implements TextConnection {
 
     private static final Logger LOG = Logger.getLogger(SockJsSession.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
@@ -235,25 +234,7 @@ final class SockJsSession implements Connection {
         return enqueue(parts, length);
     }
 
-    /** SockJS carries text only: bytes are sent as the UTF-8 text they encode. */
-    @Override
-    public boolean sendBinaryBatched(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        ByteBuffer joined = ByteBuffer.allocate(length);
-        for (byte[] part : parts) {
-            joined.put(part);
-        }
-        return sendBinary(joined.flip());
-    }
 
-    /** SockJS carries text only: bytes are sent as the UTF-8 text they encode. */
-    @Override
-    public boolean sendBinary(ByteBuffer data) {
-        return sendText(StandardCharsets.UTF_8.decode(data.duplicate()).toString());
-    }
 
     @Override
     public void close(CloseReason reason) {

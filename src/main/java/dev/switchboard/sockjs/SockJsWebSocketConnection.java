@@ -1,12 +1,9 @@
 package dev.switchboard.sockjs;
 
-import dev.switchboard.session.Connection;
 import dev.switchboard.session.ConnectionInfo;
 import dev.switchboard.session.MessageFraming;
 import dev.switchboard.session.WebSocketConnection;
 import jakarta.websocket.CloseReason;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code a[...]}, {@code c[...]}) inside WebSocket messages. Messages that pile up behind a
  * write leave in one {@code a[...]} frame.
  */
-final class SockJsWebSocketConnection implements Connection, SockJsServer.Beating {
+final class SockJsWebSocketConnection implements TextConnection, SockJsServer.Beating {
 
     /** {@code a["m1","m2"]}: JSON strings in an array. */
     static final MessageFraming FRAMING = new MessageFraming() {
@@ -94,21 +91,7 @@ final class SockJsWebSocketConnection implements Connection, SockJsServer.Beatin
         return sent(ws.sendTextBatched(parts));
     }
 
-    /** SockJS carries text only: bytes are sent as the UTF-8 text they encode. */
-    @Override
-    public boolean sendBinaryBatched(byte[]... parts) {
-        StringBuilder text = new StringBuilder();
-        for (byte[] part : parts) {
-            text.append(new String(part, StandardCharsets.UTF_8));
-        }
-        return sendText(text.toString());
-    }
 
-    /** SockJS carries text only: bytes are sent as the UTF-8 text they encode. */
-    @Override
-    public boolean sendBinary(ByteBuffer data) {
-        return sendText(StandardCharsets.UTF_8.decode(data.duplicate()).toString());
-    }
 
     /** Sends the close frame {@code c[code,"reason"]}, then closes the socket once it is written. */
     @Override
