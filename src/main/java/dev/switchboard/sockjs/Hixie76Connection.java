@@ -58,9 +58,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
 
     private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicLong outboundBytes = new AtomicLong();
-    private final Object lock = new Object();
-    private boolean pumping;
-    private boolean again;
+    private final PumpGuard guard = new PumpGuard();
     private boolean unflushed;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -255,18 +253,14 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
     }
 
     private void pump() {
-        synchronized (lock) {
-            if (pumping) {
-                again = true;
-                return;
-            }
-            pumping = true;
+        if (!guard.enter()) {
+            return; // the pumping thread goes round once more
         }
         try {
             while (!ended.get()) {
                 if (!out.isReady()) {
-                    if (stop()) {
-                        return;
+                    if (guard.tryLeave()) {
+                        return; // onWritePossible follows
                     }
                     continue;
                 }
@@ -278,10 +272,11 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
                 byte[] next = outbound.poll();
                 if (next == null) {
                     if (closeWhenDrained) {
+                        guard.leave();
                         end();
                         return;
                     }
-                    if (stop()) {
+                    if (guard.tryLeave()) {
                         return;
                     }
                     continue;
@@ -290,22 +285,11 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
                 out.write(next);
                 unflushed = true;
             }
-            stop();
+            guard.leave();
         } catch (IOException | RuntimeException e) {
-            stop();
+            guard.leave();
             LOG.log(Level.FINE, id + " write failed", e);
             end();
-        }
-    }
-
-    private boolean stop() {
-        synchronized (lock) {
-            if (again) {
-                again = false;
-                return false;
-            }
-            pumping = false;
-            return true;
         }
     }
 
@@ -379,22 +363,24 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
 
     // ---- the end ----
 
+    /** Ends the connection, once; a round of writes in progress on another thread leaves first (see {@link PumpGuard}). */
     private void end() {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         closing.set(true);
+        try {
+            if (!guard.awaitIdle(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> id + ": a write was still in progress when the connection ended");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (server != null) {
             server.untrack(this);
             environment.registry().remove(this);
         }
-        if (handler != null) {
-            try {
-                handler.onClose();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "SockJS handler failed on close", e);
-            }
-        }
+        SockJsHandler.closed(handler);
         if (web != null) {
             try {
                 web.close();

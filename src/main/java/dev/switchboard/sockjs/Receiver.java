@@ -41,11 +41,9 @@ final class Receiver implements WriteListener, AsyncListener {
     volatile long lastSent = System.nanoTime();
 
     // pump state
-    private final Object lock = new Object();
-    private boolean pumping;
-    private boolean again;
+    private final PumpGuard guard = new PumpGuard();
     private boolean unflushed;
-    private volatile boolean done;
+    private final AtomicBoolean done = new AtomicBoolean();
     private volatile long notReadySince;   // 0 while the stream takes writes
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
@@ -89,7 +87,7 @@ final class Receiver implements WriteListener, AsyncListener {
      * the session.
      */
     void probe(Executor writers) {
-        if (done) {
+        if (done.get()) {
             return;
         }
         first.add(transport.filler());
@@ -97,7 +95,7 @@ final class Receiver implements WriteListener, AsyncListener {
     }
 
     boolean isDone() {
-        return done;
+        return done.get();
     }
 
     /** Starts writing: the container calls {@link #onWritePossible} once the stream is ready. */
@@ -121,7 +119,7 @@ final class Receiver implements WriteListener, AsyncListener {
 
     /** Schedules a pump on the writers (one at a time), not on the caller's thread. */
     void wake(Executor writers) {
-        if (done || !wakeQueued.compareAndSet(false, true)) {
+        if (done.get() || !wakeQueued.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -142,27 +140,20 @@ final class Receiver implements WriteListener, AsyncListener {
     }
 
     private void pump() {
-        synchronized (lock) {
-            if (pumping) {
-                again = true;
-                return;
-            }
-            pumping = true;
+        if (!guard.enter()) {
+            return; // the pumping thread goes round once more
         }
         try {
             while (true) {
-                synchronized (lock) {
-                    if (done || !decided) {
-                        pumping = false;
-                        lock.notifyAll();
-                        return;
-                    }
+                if (done.get() || !decided) {
+                    guard.leave();
+                    return;
                 }
                 if (!out.isReady()) {
                     if (notReadySince == 0) {
                         notReadySince = System.nanoTime();
                     }
-                    if (stopPumping()) {
+                    if (guard.tryLeave()) {
                         return; // onWritePossible follows
                     }
                     continue;
@@ -188,7 +179,7 @@ final class Receiver implements WriteListener, AsyncListener {
                     return;
                 }
                 if (bytes == null) {
-                    if (stopPumping()) {
+                    if (guard.tryLeave()) {
                         return;
                     }
                     continue;
@@ -201,56 +192,28 @@ final class Receiver implements WriteListener, AsyncListener {
         }
     }
 
-    /** Ends pumping unless someone asked for another round meanwhile. */
-    private boolean stopPumping() {
-        synchronized (lock) {
-            if (again) {
-                again = false;
-                return false;
-            }
-            pumping = false;
-            lock.notifyAll();
-            return true;
-        }
-    }
-
     /** The pump ends the response: done ({@code failure} null) or failed. */
     private void end(Throwable failure) {
-        synchronized (lock) {
-            pumping = false;
-            lock.notifyAll();
-            if (done) {
-                return;
-            }
-            done = true;
+        guard.leave();
+        if (done.compareAndSet(false, true)) {
+            ended(failure);
         }
-        ended(failure);
     }
 
     /**
      * The container ended the response (the client went away, or an error). Waits (briefly) for a
-     * write in progress on another thread to leave first: once this returns the container
-     * recycles the request, and a late write would land in whatever request it serves next.
+     * round of writes on another thread to leave first (see {@link PumpGuard}).
      */
     private void endedByContainer(Throwable cause) {
-        synchronized (lock) {
-            if (done) {
-                return;
+        if (!done.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (!guard.awaitIdle(200, TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
             }
-            done = true;
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-            try {
-                while (pumping) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        LOG.warning(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
-                        break;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         ended(cause);
     }

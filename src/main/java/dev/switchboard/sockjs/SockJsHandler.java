@@ -9,4 +9,17 @@ public interface SockJsHandler {
     /** The session ended (closed by either side, timed out, or its transport failed). Called once. */
     default void onClose() {
     }
+
+    /** Tells {@code handler} (if any) that its session ended; a failure is logged, not thrown. */
+    static void closed(SockJsHandler handler) {
+        if (handler == null) {
+            return;
+        }
+        try {
+            handler.onClose();
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(SockJsHandler.class.getName())
+                    .log(java.util.logging.Level.WARNING, "SockJS handler failed on close", e);
+        }
+    }
 }

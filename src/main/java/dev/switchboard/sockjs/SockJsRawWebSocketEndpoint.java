@@ -12,7 +12,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -56,13 +55,7 @@ public class SockJsRawWebSocketEndpoint {
             return;
         }
         connection.onClose();
-        if (handler != null) {
-            try {
-                handler.onClose();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "SockJS handler failed on close", e);
-            }
-        }
+        SockJsHandler.closed(handler);
     }
 
     @OnError

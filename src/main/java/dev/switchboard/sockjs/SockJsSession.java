@@ -345,13 +345,7 @@ final class SockJsSession implements TextConnection {
         }
         server.closed.increment();
         server.environment().registry().remove(this);
-        if (h != null) {
-            try {
-                h.onClose();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "SockJS handler failed on close", e);
-            }
-        }
+        SockJsHandler.closed(h);
     }
 
     /** The deployment stops: the receiver gets the close frame if it can, the handler is told. */

@@ -13,7 +13,6 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -75,13 +74,7 @@ public class SockJsWebSocketEndpoint {
         }
         server.untrack(connection);
         connection.socket().onClose();
-        if (handler != null) {
-            try {
-                handler.onClose();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "SockJS handler failed on close", e);
-            }
-        }
+        SockJsHandler.closed(handler);
     }
 
     @OnError
