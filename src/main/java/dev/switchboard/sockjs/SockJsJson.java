@@ -84,24 +84,26 @@ final class SockJsJson {
         }
     }
 
-    /** The escaped form of the last few shared parts a thread escaped, by identity. */
+    /**
+     * The escaped forms of shared parts a thread escaped lately, by identity: a direct-mapped
+     * table, so a writer that joins several messages for each of many subscribers (two parts a
+     * message) still finds them all, where a small round-robin list would evict each before its reuse.
+     */
     private static final class EscapeCache {
-        private final String[] raw = new String[8];
-        private final String[] escaped = new String[8];
-        private int next;
+        private static final int SLOTS = 128;
+        private final String[] raw = new String[SLOTS];
+        private final String[] escaped = new String[SLOTS];
 
         String escaped(String part) {
-            for (int i = 0; i < raw.length; i++) {
-                if (raw[i] == part) {
-                    return escaped[i];
-                }
+            int slot = System.identityHashCode(part) & (SLOTS - 1);
+            if (raw[slot] == part) {
+                return escaped[slot];
             }
             StringBuilder b = new StringBuilder(part.length() + 16);
             escapeInto(b, part);
             String result = b.toString();
-            raw[next] = part;
-            escaped[next] = result;
-            next = (next + 1) % raw.length;
+            raw[slot] = part;
+            escaped[slot] = result;
             return result;
         }
     }
