@@ -82,6 +82,20 @@ final class ServerProcess implements AutoCloseable {
         return started("Spring peer", port, "/ws", "/sockjs", builder.start());
     }
 
+    /** The floor: {@link FloorServer}, a do-nothing STOMP server on one NIO thread, in its own JVM with the same flags. */
+    static ServerProcess floor(List<String> jvmFlags) throws Exception {
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(extraFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FloorServer.class.getName(),
+                "--port", String.valueOf(port)));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(new File("target/stomp-benchmark-floor.log"));
+        return started("Floor (do-nothing NIO server)", port, "/stomp", null, builder.start());
+    }
+
     /** Extra server JVM flags for investigation (a profiler, say), from BENCH_SERVER_FLAGS; empty normally. */
     private static List<String> extraFlags() {
         String extra = System.getenv("BENCH_SERVER_FLAGS");

@@ -9,9 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * STOMP benchmark: the same client (this package's, one selector thread) against Switchboard and
- * against the Spring reference peer, each in its own JVM with the same flags, one after the other
- * in one run; prints a side-by-side table.
+ * STOMP benchmark: the same client (this package's, a selector thread per core) against Switchboard,
+ * against the Spring reference peer and against the floor ({@link FloorServer}: a do-nothing server
+ * that shows what the machine itself allows), each in its own JVM with the same flags, one after
+ * the other in one run; prints a side-by-side table.
  *
  * <pre>
  * (cd ../shared/peers/spring-stomp &amp;&amp; mvn -q -B -DskipTests package)
@@ -21,8 +22,11 @@ import java.util.Map;
  *
  * Options: {@code --peer-jar PATH}, {@code --only switchboard|spring}, {@code --idle N} (10000),
  * {@code --subscribers 100,1000}, {@code --step-seconds S} (3), {@code --sockjs websocket,xhr_streaming|none}
- * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100);
- * {@code -Dbench.debug=true} prints how many STOMP frames each received WebSocket message carried.
+ * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100),
+ * {@code --with-floor false} (no floor column), {@code --fixed-only true} (of the fan-out groups only
+ * the fixed-rate latency steps); {@code -Dbench.debug=true} prints how many STOMP frames each
+ * received WebSocket message carried, and per message when its first subscriber got it and how
+ * long the last one waited after that.
  */
 public final class StompBenchmark {
 
@@ -38,6 +42,9 @@ public final class StompBenchmark {
     static List<String> SOCKJS = List.of("websocket", "xhr_streaming");
 
     static int SOCKJS_SUBSCRIBERS = 100;
+
+    /** Only the fixed-rate latency steps of each fan-out group (--fixed-only true), for quick comparisons. */
+    static boolean FIXED_ONLY;
 
     private StompBenchmark() {
     }
@@ -67,6 +74,7 @@ public final class StompBenchmark {
         List<Integer> groups = List.of(100, 1000);
         double stepSeconds = 3;
         boolean withBinary = false;
+        boolean withFloor = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
@@ -77,8 +85,10 @@ public final class StompBenchmark {
                         : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
                 case "--with-binary" -> withBinary = Boolean.parseBoolean(args[i + 1]);
+                case "--with-floor" -> withFloor = Boolean.parseBoolean(args[i + 1]);
                 case "--overload" -> OVERLOAD_DELIVERIES = Double.parseDouble(args[i + 1]);
                 case "--sockjs" -> SOCKJS = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
+                case "--fixed-only" -> FIXED_ONLY = Boolean.parseBoolean(args[i + 1]);
                 case "--sockjs-subscribers" -> SOCKJS_SUBSCRIBERS = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -91,8 +101,14 @@ public final class StompBenchmark {
                     + " (cd ../shared/peers/spring-stomp && mvn -q -B -DskipTests package)");
         }
         Map<String, Figures> results = new LinkedHashMap<>();
-        List<String> servers = withBinary ? List.of("switchboard", "switchboard-binary", "spring")
-                : List.of("switchboard", "spring");
+        List<String> servers = new ArrayList<>(List.of("switchboard"));
+        if (withBinary) {
+            servers.add("switchboard-binary");
+        }
+        servers.add("spring");
+        if (withFloor) {
+            servers.add("floor");
+        }
         for (String name : servers) {
             if (only != null && !name.startsWith(only)) {
                 continue;
@@ -103,11 +119,13 @@ public final class StompBenchmark {
                     case "switchboard" -> ServerProcess.switchboard(war, SERVER_FLAGS);
                     case "switchboard-binary" -> ServerProcess.switchboard(war, SERVER_FLAGS,
                             Map.of("SWITCHBOARD_STOMP_MESSAGE_FRAMES", "binary"), "Switchboard (binary MESSAGE frames)");
+                    case "floor" -> ServerProcess.floor(SERVER_FLAGS);
                     default -> ServerProcess.spring(peer, SERVER_FLAGS);
                 };
                  ClientLoop loop = new ClientLoop("bench-client-" + name, CLIENT_THREADS)) {
                 log("=== %s on port %d (%s)", server.name, server.port, String.join(" ", SERVER_FLAGS));
-                run(new StompLoad(loop, server), server, f, groups, stepSeconds, idle);
+                boolean floor = name.equals("floor");
+                run(new StompLoad(loop, server), server, f, groups, stepSeconds, floor ? 0 : idle, floor);
             } catch (Exception e) {
                 f.failure = e.toString();
                 log("%s: run stopped: %s", name, e);
@@ -116,8 +134,9 @@ public final class StompBenchmark {
         print(results, groups, idle);
     }
 
+    /** With {@code floor}: the fan-out groups and round trips only (no SockJS, idle memory or overload phase). */
     private static void run(StompLoad load, ServerProcess server, Figures f, List<Integer> groups, double stepSeconds,
-                            int idle) throws Exception {
+                            int idle, boolean floor) throws Exception {
         double roundTripSeconds = groups.isEmpty() ? 1 : 5;
         double overloadRate = OVERLOAD_DELIVERIES;
         for (int n : groups) {
@@ -127,6 +146,9 @@ public final class StompBenchmark {
                 StompLoad.Step fixed = group.step(fixedRate, 10);
                 f.fixed.put(n, fixed);
                 log("1->%d fixed 10k deliveries/s: %s", n, fixed);
+                if (FIXED_ONLY) {
+                    continue;
+                }
                 double rate = Boolean.getBoolean("bench.no.ramp") ? Double.MAX_VALUE : 20_000.0 / n;
                 StompLoad.Step best = null;
                 while (rate * n <= 4_000_000) {
@@ -148,7 +170,7 @@ public final class StompBenchmark {
             f.afterOverload.put(n, serving(load, server));
             log("1->%d after overload: %s", n, f.afterOverload.get(n));
         }
-        for (String transport : SOCKJS) {
+        for (String transport : floor ? List.<String>of() : SOCKJS) {
             ClientLoop.Mode mode = switch (transport) {
                 case "websocket" -> ClientLoop.Mode.SOCKJS_WEBSOCKET;
                 case "xhr_streaming" -> ClientLoop.Mode.SOCKJS_XHR_STREAMING;
@@ -177,7 +199,7 @@ public final class StompBenchmark {
             f.idle = load.idle(idle);
             log("idle: %d B heap/conn, %d B RSS/conn, %d open", f.idle[0], f.idle[1], f.idle[2]);
         }
-        if (overloadRate > 0) {
+        if (overloadRate > 0 && !floor) {
             // Last: it may leave a server that does not recover unfit for anything after it.
             try (StompLoad.FanOut group = load.new FanOut("/topic/overload", 1000)) {
                 group.step(10, 2); // warm-up
@@ -208,6 +230,7 @@ public final class StompBenchmark {
         Figures s = results.get("switchboard");
         Figures b = results.get("switchboard-binary");
         Figures p = results.get("spring");
+        floor = results.get("floor");
         List<String[]> rows = rows(results, groups, idle, s, p);
         printTable(rows, results, b == null ? null : rows(results, groups, idle, b, p));
     }
@@ -286,8 +309,10 @@ public final class StompBenchmark {
         System.out.println("STOMP benchmark: server JVMs " + String.join(" ", SERVER_FLAGS) + " (G1), "
                 + Runtime.getRuntime().availableProcessors() + " cores, 128-byte bodies, client: this JVM, " + CLIENT_THREADS + " selector threads");
         System.out.println();
-        System.out.println("| measure | Switchboard | Spring peer | Switchboard vs peer |");
-        System.out.println("|---|---|---|---|");
+        String floorHead = floor == null ? "" : " Floor: do-nothing NIO server (what the machine allows) |";
+        String floorRule = floor == null ? "" : "---|";
+        System.out.println("| measure | Switchboard | Spring peer | Switchboard vs peer |" + floorHead);
+        System.out.println("|---|---|---|---|" + floorRule);
         for (String[] r : rows) {
             System.out.println("| " + String.join(" | ", r) + " |");
         }
@@ -295,8 +320,8 @@ public final class StompBenchmark {
             System.out.println();
             System.out.println("With `stomp.message.frames=binary` (MESSAGE frames in binary WebSocket messages):");
             System.out.println();
-            System.out.println("| measure | Switchboard, binary frames | Spring peer | vs peer |");
-            System.out.println("|---|---|---|---|");
+            System.out.println("| measure | Switchboard, binary frames | Spring peer | vs peer |" + floorHead);
+            System.out.println("|---|---|---|---|" + floorRule);
             for (String[] r : binaryRows) {
                 System.out.println("| " + String.join(" | ", r) + " |");
             }
@@ -309,8 +334,12 @@ public final class StompBenchmark {
         }
     }
 
+    /** The floor server's figures, shown in a last column when it ran. */
+    private static Figures floor;
+
     private static String[] row(String label, java.util.function.Function<Figures, String> text,
                                 java.util.function.ToDoubleFunction<Figures> value, Figures s, Figures p, boolean higherBetter) {
+        String fv = floor == null ? "–" : text.apply(floor);
         String sv = s == null ? "–" : text.apply(s);
         String pv = p == null ? "–" : text.apply(p);
         String ratio = "";
@@ -321,6 +350,6 @@ public final class StompBenchmark {
                 ratio = String.format(Locale.ROOT, higherBetter ? "%.1f×" : "%.2f× (lower is better)", a / b);
             }
         }
-        return new String[] {label, sv, pv, ratio};
+        return floor == null ? new String[] {label, sv, pv, ratio} : new String[] {label, sv, pv, ratio, fv};
     }
 }

@@ -15,6 +15,8 @@ final class StompLoad {
 
     static final int BODY_SIZE = 128;
 
+    static final boolean DEBUG = Boolean.getBoolean("bench.debug");
+
     private final ClientLoop loop;
     private final ServerProcess server;
 
@@ -86,6 +88,7 @@ final class StompLoad {
         private final java.util.concurrent.atomic.LongAdder deliveredCount = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.LongAdder outOfOrderCount = new java.util.concurrent.atomic.LongAdder();
         private final Histogram latency = new Histogram();
+        private final java.util.Map<Long, long[]> spread = new java.util.HashMap<>();
         private String lastClose;
         private final int baseId;
 
@@ -156,6 +159,11 @@ final class StompLoad {
                     long now = System.nanoTime();
                     synchronized (latency) {
                         latency.record(now - m[1]);
+                        if (DEBUG) {
+                            long[] fl = spread.computeIfAbsent(m[0], k -> new long[] {m[1], now, now});
+                            fl[1] = Math.min(fl[1], now);
+                            fl[2] = Math.max(fl[2], now);
+                        }
                     }
                     if (m[0] <= lastSeq[i]) {
                         outOfOrderCount.increment();
@@ -184,6 +192,7 @@ final class StompLoad {
         Step step(double rate, double seconds) throws Exception {
             synchronized (latency) {
                 latency.reset();
+                spread.clear();
             }
             deliveredCount.reset();
             outOfOrderCount.reset();
@@ -230,6 +239,18 @@ final class StompLoad {
                         m, ClientLoop.FRAMES.sum() - frames0, (ClientLoop.FRAMES.sum() - frames0) / (double) Math.max(1, m));
             }
             long got = deliveredCount.sum();
+            if (DEBUG) {
+                synchronized (latency) {
+                    Histogram first = new Histogram();
+                    Histogram width = new Histogram();
+                    for (long[] fl : spread.values()) {
+                        first.record(fl[1] - fl[0]);
+                        width.record(fl[2] - fl[1]);
+                    }
+                    System.out.printf("  (per message: first delivery p50 %.2f p99 %.2f ms; first to last p50 %.2f p99 %.2f ms)%n",
+                            first.quantileMillis(0.5), first.quantileMillis(0.99), width.quantileMillis(0.5), width.quantileMillis(0.99));
+                }
+            }
             synchronized (latency) {
                 return new Step(sent / publishSeconds * liveAtStart, got / Math.max(publishSeconds, (System.nanoTime() - start) / 1e9 - 0.2),
                         expected, got, latency.quantileMillis(0.5), latency.quantileMillis(0.99),
