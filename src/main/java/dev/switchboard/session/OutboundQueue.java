@@ -19,6 +19,16 @@ import java.util.function.Consumer;
  * that finds the socket idle drains the queue, one send at a time, until it is empty. A send that
  * completes on the sending thread is continued by the loop, not by recursion; one that completes
  * later on another thread continues the drain from there.
+ *
+ * <p>Direct writes: a write turn on a writer thread (fan-out) uses the container's blocking send
+ * while the connection keeps up. To a reader with room in its socket buffer that send returns at
+ * once, and it costs a fraction of an asynchronous one (Tomcat hands every asynchronous
+ * completion to another thread). The first blocking send that takes longer than
+ * {@link #DIRECT_WRITE_MAX_NANOS} — the reader's buffer was full — turns direct writes off for
+ * this connection for good: from then on it is written asynchronously, bounded by the queue's
+ * limits as before. That one send holds its writer thread until the reader makes room or the
+ * container's blocking-send timeout ends it (the connection then fails as a slow consumer);
+ * the {@link WriterPool} adds a thread meanwhile so the other connections' writes go on.
  */
 final class OutboundQueue {
 
@@ -65,7 +75,13 @@ final class OutboundQueue {
         }
     }
 
+    /** A blocking send slower than this means the reader's socket buffer was full: no more direct writes. */
+    static final long DIRECT_WRITE_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+
     private final RemoteEndpoint.Async remote;
+    private final RemoteEndpoint.Basic basic;   // null: never direct
+    private boolean direct;                     // touched only by the drainer of the moment
+    private final Runnable directEnded;
     private final long max;
     private final long stallNanos;
     private final boolean coalesce;
@@ -90,14 +106,21 @@ final class OutboundQueue {
      */
     OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
                   Consumer<Throwable> onFailure) {
-        this(remote, maxQueued, stall, coalesce, null, onFailure);
+        this(remote, null, null, maxQueued, stall, coalesce, null, onFailure);
     }
 
-    /** As above; with {@code framing}, text messages leave wrapped by it, several to a frame when coalescing. */
-    OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
-                  MessageFraming framing, Consumer<Throwable> onFailure) {
+    /**
+     * As above; with {@code basic}, writer threads write directly (see the class comment) and
+     * {@code directEnded} runs when that stops; with {@code framing}, text messages leave wrapped
+     * by it, several to a frame when coalescing.
+     */
+    OutboundQueue(RemoteEndpoint.Async remote, RemoteEndpoint.Basic basic, Runnable directEnded, long maxQueued,
+                  java.time.Duration stall, boolean coalesce, MessageFraming framing, Consumer<Throwable> onFailure) {
+        this.directEnded = directEnded;
         this.framing = framing;
         this.remote = remote;
+        this.basic = basic;
+        this.direct = basic != null;
         this.max = maxQueued;
         this.stallNanos = stall.toNanos();
         this.coalesce = coalesce;
@@ -210,6 +233,18 @@ final class OutboundQueue {
             if (next instanceof Batch batch) {
                 next = batch.build(framing); // joining and escaping happen outside the lock: offers go on meanwhile
             }
+            if (direct && turnsOn != null) {
+                if (!sendDirect(next)) {
+                    return;
+                }
+                synchronized (lock) {
+                    inSend = false;
+                    if (!pending.isEmpty() && !shut) {
+                        break; // others' turn first, as below
+                    }
+                }
+                continue;
+            }
             try {
                 if (next instanceof String text) {
                     remote.sendText(text, handler);
@@ -304,6 +339,34 @@ final class OutboundQueue {
         inSend = true;
         sendDone = false;
         return next;
+    }
+
+    /**
+     * One blocking send on a writer thread; false when it failed (the queue is then failed). A
+     * slow one ends direct writes for this connection.
+     */
+    private boolean sendDirect(Object next) {
+        long start = System.nanoTime();
+        try {
+            if (next instanceof String text) {
+                basic.sendText(text);
+            } else {
+                basic.sendBinary((ByteBuffer) next);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            fail(e);
+            return false;
+        }
+        if (System.nanoTime() - start > DIRECT_WRITE_MAX_NANOS) {
+            direct = false;
+            directEnded.run();
+        }
+        synchronized (lock) {
+            queuedSize -= inFlightSize;
+            inFlightSize = 0;
+            sendDone = true;
+        }
+        return true;
     }
 
     /** A text item that may share a write with the one before it. */

@@ -26,6 +26,7 @@ public final class SessionRegistry {
     private final LongAdder closed = new LongAdder();
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder directWritesEnded = new LongAdder();
     private final Map<CloseCause, LongAdder> closedBy = new ConcurrentHashMap<>();
 
     public SessionRegistry() {
@@ -47,6 +48,11 @@ public final class SessionRegistry {
 
     public void countClose(CloseCause cause) {
         closedBy.get(cause).increment();
+    }
+
+    /** A connection's direct (blocking) writes ended: one was slow, its reader's buffer was full. */
+    void countDirectWritesEnded() {
+        directWritesEnded.increment();
     }
 
     public void countIn() {
@@ -90,6 +96,7 @@ public final class SessionRegistry {
         out.put("closedSendFailed", closedBy.get(CloseCause.SEND_FAILED).sum());
         out.put("closedHandlerError", closedBy.get(CloseCause.HANDLER_ERROR).sum());
         out.put("closedShutdown", closedBy.get(CloseCause.SHUTDOWN).sum());
+        out.put("directWritesEnded", directWritesEnded.sum());
         return out;
     }
 }

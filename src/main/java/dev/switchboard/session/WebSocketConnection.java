@@ -31,6 +31,8 @@ public final class WebSocketConnection implements Connection {
     private final BinaryAssembler binary;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean removed = new AtomicBoolean();
+    /** Whether a cause of this connection's close was counted (a container's own close may precede ours). */
+    private final AtomicBoolean causeCounted = new AtomicBoolean();
 
     /** Tomcat's user property bounding its blocking sends, which include the close frame. */
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
@@ -47,8 +49,9 @@ public final class WebSocketConnection implements Connection {
         ws.getAsyncRemote().setSendTimeout(limits.sendTimeout().toMillis());
         // A close waits for the write in flight; to a stalled reader that must not take long.
         ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
-        this.outbound = new OutboundQueue(ws.getAsyncRemote(), limits.outboundMax(), limits.sendTimeout(), coalesce,
-                framing, this::sendFailed);
+        this.outbound = new OutboundQueue(ws.getAsyncRemote(), ws.getBasicRemote(),
+                environment.registry()::countDirectWritesEnded, limits.outboundMax(),
+                limits.sendTimeout(), coalesce, framing, this::sendFailed);
     }
 
     /**
@@ -244,6 +247,15 @@ public final class WebSocketConnection implements Connection {
     }
 
     private void sendFailed(Throwable cause) {
+        if (timedOut(cause)) {
+            // The container gave up on a write the reader made no room for, and may have closed the session itself.
+            if (causeCounted.compareAndSet(false, true)) {
+                environment.registry().countClose(CloseCause.SLOW_CONSUMER);
+            }
+            closeFor(CloseCause.SLOW_CONSUMER, new CloseReason(CloseCodes.VIOLATED_POLICY,
+                    "slow consumer: a write waited over " + environment.limits().sendTimeout().toMillis() + " ms"));
+            return;
+        }
         if (closing.get() || !ws.isOpen()) {
             return; // sends fail routinely while a connection closes
         }
@@ -251,9 +263,20 @@ public final class WebSocketConnection implements Connection {
         closeFor(CloseCause.SEND_FAILED, new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "send failed"));
     }
 
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void closeFor(CloseCause cause, CloseReason reason) {
         if (closing.compareAndSet(false, true)) {
-            environment.registry().countClose(cause);
+            if (causeCounted.compareAndSet(false, true)) {
+                environment.registry().countClose(cause);
+            }
             outbound.shut();
             LOG.fine(() -> "closing " + id() + ": " + reason);
             // Not on this thread: it may be a publisher fanning out, and a container's close

@@ -79,6 +79,59 @@ class StompLimitsTest {
         }
     }
 
+    /**
+     * Writes to readers that keep up are direct (blocking) sends; a reader whose buffer is full
+     * holds the writer thread that found it so until it is cut. Six such readers at once, more
+     * than there are writer threads: the pool adds writers, and the reader that keeps up still
+     * gets every message promptly.
+     */
+    @Test
+    void readersThatStopTogetherDoNotHoldUpOneThatReads() throws Exception {
+        String stats0 = Http.get(URI.create(base + "stats")).body();
+        long cutBefore = Stats.number(stats0, "closedSlowConsumer");
+        long endedBefore = Stats.number(stats0, "directWritesEnded");
+        int stalled = 6;
+        java.util.List<TestSocket> slow = new java.util.ArrayList<>();
+        try (StompTestClient reader = StompTestClient.connect(stomp());
+             StompTestClient publisher = StompTestClient.connect(stomp())) {
+            for (int i = 0; i < stalled; i++) {
+                TestSocket s = TestSocket.connectNotReading(stomp());
+                slow.add(s);
+                s.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0");
+                s.sendText("SUBSCRIBE\nid:s\ndestination:/topic/jam\n\n\0");
+            }
+            reader.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "s", "destination", "/topic/jam", "receipt", "r"));
+            reader.expect(StompCommand.RECEIPT);
+            Thread.sleep(300); // the stalled clients' SUBSCRIBEs are handled (they read no receipt)
+            String body = "j".repeat(4000);
+            long slowestNanos = 0;
+            int sent = 0;
+            long cut = cutBefore;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (cut < cutBefore + stalled && System.nanoTime() < deadline) {
+                long start = System.nanoTime();
+                publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/topic/jam").withBody(body + sent));
+                assertEquals(body + sent, reader.expect(StompCommand.MESSAGE).bodyText());
+                slowestNanos = Math.max(slowestNanos, System.nanoTime() - start);
+                sent++;
+                if (sent % 50 == 0) {
+                    cut = Stats.number(Http.get(URI.create(base + "stats")).body(), "closedSlowConsumer");
+                }
+            }
+            String stats = Http.get(URI.create(base + "stats")).body();
+            assertEquals(cutBefore + stalled, Stats.number(stats, "closedSlowConsumer"), "after " + sent + " messages: " + stats);
+            assertTrue(Stats.number(stats, "directWritesEnded") > endedBefore,
+                    "no blocking send was slow, so this test did not stall a writer: " + stats);
+            // A stalled direct write lasts until the cut closes its socket (up to the 2 s send timeout here).
+            assertTrue(slowestNanos < TimeUnit.MILLISECONDS.toNanos(1000),
+                    "the reading subscriber waited " + slowestNanos / 1_000_000 + " ms for one message");
+        } finally {
+            for (TestSocket s : slow) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void messageFramesArriveInBinaryWebSocketMessages() throws Exception {
         try (StompTestClient c = StompTestClient.connect(stomp()); StompTestClient p = StompTestClient.connect(stomp())) {

@@ -46,6 +46,9 @@ public final class StompBenchmark {
     /** Only the fixed-rate latency steps of each fan-out group (--fixed-only true), for quick comparisons. */
     static boolean FIXED_ONLY;
 
+    /** Length of the fixed-rate latency step (--fixed-seconds). */
+    static double FIXED_SECONDS = 10;
+
     private StompBenchmark() {
     }
 
@@ -88,6 +91,7 @@ public final class StompBenchmark {
                 case "--with-floor" -> withFloor = Boolean.parseBoolean(args[i + 1]);
                 case "--overload" -> OVERLOAD_DELIVERIES = Double.parseDouble(args[i + 1]);
                 case "--sockjs" -> SOCKJS = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
+                case "--fixed-seconds" -> FIXED_SECONDS = Double.parseDouble(args[i + 1]);
                 case "--fixed-only" -> FIXED_ONLY = Boolean.parseBoolean(args[i + 1]);
                 case "--sockjs-subscribers" -> SOCKJS_SUBSCRIBERS = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -143,7 +147,7 @@ public final class StompBenchmark {
             try (StompLoad.FanOut group = load.new FanOut("/topic/bench" + n, n)) {
                 double fixedRate = 10_000.0 / n;
                 group.step(fixedRate, 3); // warm-up
-                StompLoad.Step fixed = group.step(fixedRate, 10);
+                StompLoad.Step fixed = group.step(fixedRate, FIXED_SECONDS);
                 f.fixed.put(n, fixed);
                 log("1->%d fixed 10k deliveries/s: %s", n, fixed);
                 if (FIXED_ONLY) {
