@@ -354,19 +354,25 @@ final class OutboundQueue {
                 basic.sendBinary((ByteBuffer) next);
             }
         } catch (java.io.IOException | RuntimeException e) {
+            slowDirect(start);
             fail(e);
             return false;
         }
-        if (System.nanoTime() - start > DIRECT_WRITE_MAX_NANOS) {
-            direct = false;
-            directEnded.run();
-        }
+        slowDirect(start);
         synchronized (lock) {
             queuedSize -= inFlightSize;
             inFlightSize = 0;
             sendDone = true;
         }
         return true;
+    }
+
+    /** Ends direct writes when the blocking send begun at {@code start} was slow (whether or not it succeeded). */
+    private void slowDirect(long start) {
+        if (System.nanoTime() - start > DIRECT_WRITE_MAX_NANOS) {
+            direct = false;
+            directEnded.run();
+        }
     }
 
     /** A text item that may share a write with the one before it. */

@@ -5,7 +5,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,26 +18,25 @@ import java.util.logging.Logger;
  * connections wakes a writer once, not a thousand times). One turn of a writer is one write for
  * one connection, so connections take turns and what piles up meanwhile leaves together.
  *
- * <p>A write turn may block (a direct write to a reader whose buffer just filled, see
- * {@link OutboundQueue}). A watchdog thread, awake only while turns are queued or running, looks
- * every {@link #STUCK_NANOS}: when turns wait and every writer has been in one turn longer than
- * that, it starts a spare writer (at most {@link #MAX_SPARES}), so the other connections' writes
- * go on; spares end after a second without work.
+ * <p>A turn may block (a direct write to a reader whose buffer just filled, see
+ * {@link OutboundQueue}). A watchdog, awake while there is work, looks every
+ * {@link #STALL_NANOS}: when turns wait and none was taken since its last look, it wakes a parked
+ * writer, or when every writer is busy starts a spare one (at most {@link #MAX_SPARES}; spares
+ * end after a second without work). So turns behind blocked writers wait at most about that long.
  */
 public final class WriterPool implements Executor, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WriterPool.class.getName());
 
-    static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     static final int MAX_SPARES = 32;
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long SPARE_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-
-    /** One writer thread and when its current turn started (0: between turns). */
+    /** One writer thread. */
     private static final class Worker {
         final boolean spare;
-        volatile long busySince;
+        volatile boolean busy;
         Thread thread;
 
         Worker(boolean spare) {
@@ -45,11 +46,12 @@ public final class WriterPool implements Executor, AutoCloseable {
 
     private final String name;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicLong taken = new AtomicLong();
     private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private final AtomicInteger parkedCount = new AtomicInteger();
     private final CopyOnWriteArrayList<Worker> workers = new CopyOnWriteArrayList<>();
     private final AtomicInteger spares = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean watching = new AtomicBoolean();
     private final Thread watchdog;
     private volatile boolean stopped;
 
@@ -83,22 +85,12 @@ public final class WriterPool implements Executor, AutoCloseable {
         }
     }
 
-    /** Sleeps until turns are queued; then checks for stuck writers every {@link #STUCK_NANOS} until all is idle. */
-    private void watch() {
-        while (!stopped) {
-            if (!watching.get()) {
-                LockSupport.park(this);
-                continue;
-            }
-            LockSupport.parkNanos(this, STUCK_NANOS);
-            addSpareIfStuck();
-            if (tasks.isEmpty() && workers.stream().allMatch(w -> w.busySince == 0)) {
-                watching.set(false);
-                if (!tasks.isEmpty()) { // queued meanwhile: its execute may have seen watching still set
-                    watching.set(true);
-                }
-            }
+    private Runnable take() {
+        Runnable task = tasks.poll();
+        if (task != null) {
+            taken.incrementAndGet();
         }
+        return task;
     }
 
     private void wakeOne() {
@@ -110,17 +102,47 @@ public final class WriterPool implements Executor, AutoCloseable {
         }
     }
 
-    /** Starts a spare writer when turns wait and every writer has been stuck in one turn for a while. */
-    private void addSpareIfStuck() {
-        if (parkedCount.get() > 0 || tasks.isEmpty() || spares.get() >= MAX_SPARES) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (Worker w : workers) {
-            long since = w.busySince;
-            if (since == 0 || now - since < STUCK_NANOS) {
-                return;
+    /**
+     * Parked until there is work; then every {@link #STALL_NANOS}: turns waiting and none taken
+     * since the last look means whoever should take them is blocked or asleep. Parks again after
+     * a second with nothing to do (a steady load keeps it on a timer, not woken per message).
+     */
+    private void watch() {
+        long lastTaken = -1;
+        long idleSince = 0;
+        while (!stopped) {
+            if (!watching.get()) {
+                LockSupport.park(this);
+                continue;
             }
+            LockSupport.parkNanos(this, STALL_NANOS);
+            long now = System.nanoTime();
+            long t = taken.get();
+            if (!tasks.isEmpty()) {
+                idleSince = 0;
+                if (t == lastTaken) {
+                    unstall();
+                }
+            } else if (workers.stream().noneMatch(w -> w.busy)) {
+                if (idleSince == 0) {
+                    idleSince = now;
+                } else if (now - idleSince > IDLE_NANOS) {
+                    idleSince = 0;
+                    watching.set(false);
+                    if (!tasks.isEmpty()) { // queued meanwhile: its execute may have seen watching still set
+                        watching.set(true);
+                    }
+                }
+            }
+            lastTaken = t;
+        }
+    }
+
+    /** Turns wait and nobody took one for a while: wake a parked writer, or add one when all are busy. */
+    private void unstall() {
+        if (parkedCount.get() > 0) {
+            wakeOne();
+            return;
         }
         int n = spares.incrementAndGet();
         if (n > MAX_SPARES) {
@@ -144,15 +166,15 @@ public final class WriterPool implements Executor, AutoCloseable {
         long idleSince = System.nanoTime();
         try {
             while (!stopped) {
-                Runnable task = tasks.poll();
+                Runnable task = take();
                 if (task != null) {
-                    me.busySince = System.nanoTime();
+                    me.busy = true;
                     run(task);
-                    me.busySince = 0;
+                    me.busy = false;
                     idleSince = System.nanoTime();
                     continue;
                 }
-                if (me.spare && System.nanoTime() - idleSince > SPARE_IDLE_NANOS) {
+                if (me.spare && System.nanoTime() - idleSince > IDLE_NANOS) {
                     return;
                 }
                 parked.add(thread);
@@ -171,7 +193,7 @@ public final class WriterPool implements Executor, AutoCloseable {
         }
     }
 
-    /** Threads now writing or waiting to (for tests and stats). */
+    /** Writer threads now running, spares included. */
     public int threads() {
         return workers.size();
     }

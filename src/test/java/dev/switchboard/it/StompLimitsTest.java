@@ -120,6 +120,12 @@ class StompLimitsTest {
             }
             String stats = Http.get(URI.create(base + "stats")).body();
             assertEquals(cutBefore + stalled, Stats.number(stats, "closedSlowConsumer"), "after " + sent + " messages: " + stats);
+            // A blocked write is counted when it returns: once its connection is closed, or at the container's timeout.
+            long countedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Stats.number(stats, "directWritesEnded") == endedBefore && System.nanoTime() < countedBy) {
+                Thread.sleep(100);
+                stats = Http.get(URI.create(base + "stats")).body();
+            }
             assertTrue(Stats.number(stats, "directWritesEnded") > endedBefore,
                     "no blocking send was slow, so this test did not stall a writer: " + stats);
             // A stalled direct write lasts until the cut closes its socket (up to the 2 s send timeout here).
