@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  * <p>A turn may block (a direct write to a reader whose buffer just filled, see
  * {@link OutboundQueue}). A watchdog, awake while there is work, looks every
  * {@link #STALL_NANOS}: when turns wait and none was taken since its last look, it wakes a parked
- * writer, or when every writer is busy starts a spare one (at most {@link #MAX_SPARES}; spares
- * end after a second without work). So turns behind blocked writers wait at most about that long.
+ * writer, or when every writer has been busy for two looks starts a spare one (at most
+ * {@link #MAX_SPARES}). Spares are never woken by new turns: they take what waits, and end after
+ * a second without work. So turns behind blocked writers wait about 10 ms at most.
  */
 public final class WriterPool implements Executor, AutoCloseable {
 
@@ -110,6 +111,7 @@ public final class WriterPool implements Executor, AutoCloseable {
     private void watch() {
         long lastTaken = -1;
         long idleSince = 0;
+        int stalledLooks = 0;
         while (!stopped) {
             if (!watching.get()) {
                 LockSupport.park(this);
@@ -120,8 +122,9 @@ public final class WriterPool implements Executor, AutoCloseable {
             long t = taken.get();
             if (!tasks.isEmpty()) {
                 idleSince = 0;
-                if (t == lastTaken) {
-                    unstall();
+                stalledLooks = t == lastTaken ? stalledLooks + 1 : 0;
+                if (stalledLooks > 0) {
+                    unstall(stalledLooks);
                 }
             } else if (workers.stream().noneMatch(w -> w.busy)) {
                 if (idleSince == 0) {
@@ -138,10 +141,16 @@ public final class WriterPool implements Executor, AutoCloseable {
         }
     }
 
-    /** Turns wait and nobody took one for a while: wake a parked writer, or add one when all are busy. */
-    private void unstall() {
+    /**
+     * Turns wait and nobody took one for {@code looks} looks: wake a parked writer; when all are
+     * busy for a second look running (not just descheduled for a moment), add a spare.
+     */
+    private void unstall(int looks) {
         if (parkedCount.get() > 0) {
             wakeOne();
+            return;
+        }
+        if (looks < 2) {
             return;
         }
         int n = spares.incrementAndGet();
@@ -174,8 +183,13 @@ public final class WriterPool implements Executor, AutoCloseable {
                     idleSince = System.nanoTime();
                     continue;
                 }
-                if (me.spare && System.nanoTime() - idleSince > IDLE_NANOS) {
-                    return;
+                if (me.spare) {
+                    // not among the parked writers a new turn wakes: a spare only takes what waits, then ends
+                    if (System.nanoTime() - idleSince > IDLE_NANOS) {
+                        return;
+                    }
+                    LockSupport.parkNanos(STALL_NANOS);
+                    continue;
                 }
                 parked.add(thread);
                 parkedCount.incrementAndGet();
