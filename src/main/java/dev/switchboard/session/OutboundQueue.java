@@ -238,6 +238,8 @@ final class OutboundQueue {
                     return;
                 }
                 synchronized (lock) {
+                    queuedSize -= inFlightSize;
+                    inFlightSize = 0;
                     inSend = false;
                     if (!pending.isEmpty() && !shut) {
                         break; // others' turn first, as below
@@ -343,7 +345,7 @@ final class OutboundQueue {
 
     /**
      * One blocking send on a writer thread; false when it failed (the queue is then failed). A
-     * slow one ends direct writes for this connection.
+     * slow one ends direct writes for this connection. The caller accounts for the sent size.
      */
     private boolean sendDirect(Object next) {
         long start = System.nanoTime();
@@ -359,11 +361,6 @@ final class OutboundQueue {
             return false;
         }
         slowDirect(start);
-        synchronized (lock) {
-            queuedSize -= inFlightSize;
-            inFlightSize = 0;
-            sendDone = true;
-        }
         return true;
     }
 
