@@ -253,7 +253,7 @@ public final class WebSocketConnection implements Connection {
                 environment.registry().countClose(CloseCause.SLOW_CONSUMER);
             }
             closeFor(CloseCause.SLOW_CONSUMER, new CloseReason(CloseCodes.VIOLATED_POLICY,
-                    "slow consumer: a write waited over " + environment.limits().sendTimeout().toMillis() + " ms"));
+                    "slow consumer: a write timed out"));
             return;
         }
         if (closing.get() || !ws.isOpen()) {
