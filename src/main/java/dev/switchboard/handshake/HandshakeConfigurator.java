@@ -36,13 +36,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         if (origin == null) {
             return true; // not a browser: browsers always send Origin on WebSocket handshakes
         }
-        if (request.policy().origins().allows(origin, request.host())) {
-            return true;
-        }
-        request.policy().countRefusedOrigin();
-        LOG.info(() -> "WebSocket handshake from origin " + origin + " (Host " + request.host() + ", address "
-                + request.remoteAddress() + ") refused by policy: " + request.policy().origins());
-        return false;
+        return UpgradeCapture.originAllowed(request, origin); // UpgradeCapture refused the others already, with 403
     }
 
     /** The first of the server's subprotocols, in its order, that the client offered; else none. */

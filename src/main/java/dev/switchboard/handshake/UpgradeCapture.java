@@ -14,6 +14,10 @@ import java.io.IOException;
  *
  * <p>Mapped first in web.xml, so it runs before the container's own upgrade filter. Tomcat and
  * Undertow both call the configurator on the request thread inside the filter chain.
+ *
+ * <p>It also refuses an upgrade whose Origin the policy does not allow, with 403, before the
+ * container sees it: a configurator's {@code checkOrigin} returning false gives 403 on Tomcat
+ * but 404 on Undertow (WildFly), which passes the refused request down the chain.
  */
 public final class UpgradeCapture extends HttpFilter {
 
@@ -22,9 +26,21 @@ public final class UpgradeCapture extends HttpFilter {
     }
 
     private static final ThreadLocal<UpgradeRequest> CURRENT = new ThreadLocal<>();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(UpgradeCapture.class.getName());
 
     static UpgradeRequest current() {
         return CURRENT.get();
+    }
+
+    /** Whether the policy allows {@code origin} for this request; a refusal is counted and logged. */
+    static boolean originAllowed(UpgradeRequest request, String origin) {
+        if (request.policy().origins().allows(origin, request.host())) {
+            return true;
+        }
+        request.policy().countRefusedOrigin();
+        LOG.info(() -> "WebSocket handshake from origin " + origin + " (Host " + request.host() + ", address "
+                + request.remoteAddress() + ") refused by policy: " + request.policy().origins());
+        return false;
     }
 
     @Override
@@ -36,7 +52,13 @@ public final class UpgradeCapture extends HttpFilter {
             return;
         }
         HandshakePolicy policy = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
-        CURRENT.set(new UpgradeRequest(policy, request.getRemoteAddr(), request.getHeader("Host")));
+        UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(), request.getHeader("Host"));
+        String origin = request.getHeader("Origin");
+        if (policy != null && origin != null && !originAllowed(upgradeRequest, origin)) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
+            return;
+        }
+        CURRENT.set(upgradeRequest);
         try {
             chain.doFilter(request, response);
         } finally {
