@@ -49,11 +49,7 @@ public final class HandshakePolicy {
         return endpointServices;
     }
 
-    void countRefusedOrigin() {
-        refusedOrigins.increment();
-    }
-
-    /** Counts a request refused by the origin policy outside the WebSocket handshake (SockJS's HTTP transports). */
+    /** Counts a request refused by the origin policy (WebSocket upgrades and SockJS's HTTP transports). */
     public void refuseOrigin() {
         refusedOrigins.increment();
     }

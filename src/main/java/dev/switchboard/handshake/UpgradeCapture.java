@@ -37,7 +37,7 @@ public final class UpgradeCapture extends HttpFilter {
         if (request.policy().origins().allows(origin, request.host())) {
             return true;
         }
-        request.policy().countRefusedOrigin();
+        request.policy().refuseOrigin();
         LOG.info(() -> "WebSocket handshake from origin " + origin + " (Host " + request.host() + ", address "
                 + request.remoteAddress() + ") refused by policy: " + request.policy().origins());
         return false;

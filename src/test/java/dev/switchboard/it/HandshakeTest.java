@@ -63,6 +63,17 @@ class HandshakeTest {
         }
     }
 
+    /**
+     * The refusal comes from Switchboard's own filter, before the container sees the upgrade:
+     * Undertow (WildFly) answers a configurator's refusal with 404, so the filter must not leave
+     * it to the container. A path with no endpoint shows it: the container alone would say 404.
+     */
+    @Test
+    void foreignOriginIsRefusedBeforeTheContainerLooksForAnEndpoint() throws Exception {
+        assertEquals("HTTP/1.1 403 ", Http.upgradeStatusLine(base.toURI(), "no-such-endpoint", "http://evil.example"));
+        assertEquals("HTTP/1.1 404 ", Http.upgradeStatusLine(base.toURI(), "no-such-endpoint", null));
+    }
+
     @Test
     void foreignOriginIsRefusedWith403AndNeverReachesTheEndpoint() throws Exception {
         String before = Http.get(URI.create(base + "stats")).body();
