@@ -1,5 +1,6 @@
 package dev.switchboard.broker;
 
+import dev.switchboard.session.MemoryBudget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,8 +23,15 @@ public final class Broker {
     public static final String QUEUE = "/queue/";
     public static final String USER = "/user/";
 
-    private final int queueBufferMax;
-    private final int unackedMax;
+    /**
+     * @param queueBufferMax      messages a {@code /queue} destination keeps while no consumer can take them
+     * @param unackedMax          unacknowledged messages one acknowledging queue subscription may hold
+     * @param patternWildcardsMax most wildcards in one subscription pattern
+     */
+    public record Limits(int queueBufferMax, int unackedMax, int patternWildcardsMax) { }
+
+    private final Limits limits;
+    private final MemoryBudget budget;
     private final TopicRegistry topics = new TopicRegistry();
     private final Map<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final BrokerCounters counters = new BrokerCounters();
@@ -51,13 +59,15 @@ public final class Broker {
         return deliver(subscription, message) > 0;
     }
 
-    /**
-     * @param queueBufferMax messages a {@code /queue} destination keeps while no consumer can take them
-     * @param unackedMax     unacknowledged messages one acknowledging queue subscription may hold
-     */
+    /** @param budget what queued messages and new queues are charged to */
+    public Broker(Limits limits, MemoryBudget budget) {
+        this.limits = limits;
+        this.budget = budget;
+    }
+
+    /** A broker whose only limits are these counts (tests, tools). */
     public Broker(int queueBufferMax, int unackedMax) {
-        this.queueBufferMax = queueBufferMax;
-        this.unackedMax = unackedMax;
+        this(new Limits(queueBufferMax, unackedMax, 16), MemoryBudget.unlimited());
     }
 
     /** True for a destination the broker serves (topic, queue, user). */
@@ -86,7 +96,7 @@ public final class Broker {
             DestinationPattern pattern = null;
             if (DestinationPattern.isPattern(destination)) {
                 try {
-                    pattern = DestinationPattern.compile(destination);
+                    pattern = DestinationPattern.compile(destination, limits.patternWildcardsMax());
                 } catch (IllegalArgumentException e) {
                     throw new BrokerException("bad destination pattern " + destination + ": " + e.getMessage());
                 }
@@ -103,7 +113,9 @@ public final class Broker {
         } else if (destination.startsWith(QUEUE)) {
             noPattern(destination);
             s = new Subscription(owner, id, destination, destination, ack, tag, null, headers);
-            queue(destination).subscribe(s);
+            while (!queue(destination, account(owner.account())).subscribe(s)) {
+                Thread.onSpinWait(); // retired between lookup and subscribe: a new one is made
+            }
         } else if (destination.startsWith(USER)) {
             noPattern(destination);
             String rest = destination.substring(USER.length() - 1);
@@ -124,6 +136,7 @@ public final class Broker {
     public void unsubscribe(Subscription s) {
         if (s.queue != null) {
             s.queue.unsubscribe(s);
+            retireIfIdle(s.queue);
         } else {
             topics.remove(s);
             for (Map.Entry<String, SubscriptionListener> l : listeners) {
@@ -143,6 +156,16 @@ public final class Broker {
      *                         not the broker's; nothing was delivered
      */
     public int publish(Message message) throws BrokerException {
+        return publish(message, null);
+    }
+
+    /**
+     * As {@link #publish(Message)}, charging what a queue keeps of it to {@code payer} (the
+     * sender's account; null: the node's).
+     *
+     * @throws BrokerException also when the payer's memory budget or its address's queue count is full
+     */
+    public int publish(Message message, MemoryBudget.Account payer) throws BrokerException {
         String destination = message.destination();
         counters.published.increment();
         if (destination.startsWith(TOPIC)) {
@@ -150,9 +173,29 @@ public final class Broker {
         }
         if (destination.startsWith(QUEUE)) {
             noPattern(destination);
-            if (!queue(destination).offer(message)) {
+            MemoryBudget.Account account = account(payer);
+            try {
+                account.reserve(MemoryBudget.Use.QUEUED, message.footprint());
+            } catch (MemoryBudget.Refused e) {
+                counters.overBudget.increment();
+                throw new BrokerException("message to " + destination + " not accepted: " + e.getMessage());
+            }
+            MessageQueue.Offer offered;
+            MessageQueue q;
+            try {
+                do {
+                    q = queue(destination, account);
+                    offered = q.offer(message, account);
+                } while (offered == MessageQueue.Offer.RETIRED);
+            } catch (BrokerException e) {
+                account.release(MemoryBudget.Use.QUEUED, message.footprint());
+                throw e;
+            }
+            if (offered == MessageQueue.Offer.FULL) {
+                account.release(MemoryBudget.Use.QUEUED, message.footprint());
+                retireIfIdle(q); // a buffer of 0 and no consumer: keep no empty queue
                 counters.queueFull.increment();
-                throw new BrokerException("queue " + destination + " is full: " + queueBufferMax
+                throw new BrokerException("queue " + destination + " is full: " + limits.queueBufferMax()
                         + " messages wait for a consumer that can take them; message not accepted");
             }
             return 1;
@@ -208,8 +251,38 @@ public final class Broker {
         return s.queue != null && s.queue.nack(s, messageId);
     }
 
-    private MessageQueue queue(String name) {
-        return queues.computeIfAbsent(name, n -> new MessageQueue(n, queueBufferMax, unackedMax, counters));
+    private MemoryBudget.Account account(MemoryBudget.Account payer) {
+        return payer == null ? budget.node() : payer;
+    }
+
+    /**
+     * The queue of that name, made (and counted against the creator's address) when there is none.
+     *
+     * @throws BrokerException when the creator's address may make no more destinations
+     */
+    private MessageQueue queue(String name, MemoryBudget.Account creator) throws BrokerException {
+        MessageQueue q = queues.get(name);
+        if (q != null) {
+            return q;
+        }
+        try {
+            creator.createDestination("queue");
+        } catch (MemoryBudget.Refused e) {
+            counters.overBudget.increment();
+            throw new BrokerException("queue " + name + " not made: " + e.getMessage());
+        }
+        MessageQueue made = new MessageQueue(name, limits.queueBufferMax(), limits.unackedMax(), counters, creator);
+        MessageQueue raced = queues.putIfAbsent(name, made);
+        if (raced != null) {
+            creator.dropDestination();
+            return raced;
+        }
+        return made;
+    }
+
+    /** Drops a queue nobody consumes and nothing waits in. */
+    private void retireIfIdle(MessageQueue q) {
+        queues.computeIfPresent(q.name(), (name, current) -> current == q && q.retireIfIdle() ? null : current);
     }
 
     private static String userKey(String user, String userDestination) {
@@ -233,6 +306,7 @@ public final class Broker {
         out.put("undeliverable", counters.undeliverable.sum());
         out.put("redelivered", counters.redelivered.sum());
         out.put("queueFullRefusals", counters.queueFull.sum());
+        out.put("overBudgetRefusals", counters.overBudget.sum());
         List<Map<String, Object>> depths = new ArrayList<>();
         long waiting = 0;
         long unacked = 0;

@@ -9,6 +9,7 @@ final class BrokerCounters {
     final LongAdder undeliverable = new LongAdder();
     final LongAdder redelivered = new LongAdder();
     final LongAdder queueFull = new LongAdder();
+    final LongAdder overBudget = new LongAdder();
     final LongAdder subscribes = new LongAdder();
     final LongAdder unsubscribes = new LongAdder();
 }

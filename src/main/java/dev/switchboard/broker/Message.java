@@ -22,6 +22,7 @@ public final class Message {
     private final byte[] body;
     private final String text;
     private final AtomicReferenceArray<Object> wire = new AtomicReferenceArray<>(4);
+    private final int footprint;
 
     /**
      * @param headers     application headers as name/value pairs, passed through to subscribers
@@ -39,6 +40,19 @@ public final class Message {
         this.headers = List.copyOf(headers);
         this.body = body;
         this.text = text;
+        int size = 160 + body.length + (text == null ? 0 : text.length()) + destination.length();
+        for (String h : this.headers) {
+            size += 48 + h.length();
+        }
+        this.footprint = size;
+    }
+
+    /**
+     * About how many bytes of heap this message holds (body, its text, headers, objects), what a
+     * queue charges to the memory budget while it keeps the message.
+     */
+    public int footprint() {
+        return footprint;
     }
 
     /** The same message under another destination name (a user destination as its user sees it). */

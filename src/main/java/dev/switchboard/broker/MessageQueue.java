@@ -1,5 +1,6 @@
 package dev.switchboard.broker;
 
+import dev.switchboard.session.MemoryBudget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,13 +15,25 @@ import java.util.Map;
  * the heap). When no consumer can take a message, it waits in a bounded buffer; a full buffer
  * refuses new messages, so the sender learns it. Redeliveries always wait, first in line.
  *
+ * <p>Every message the queue keeps (waiting, or delivered and not yet acknowledged) is charged to
+ * its sender's {@link MemoryBudget.Account} from the moment it is offered until an auto-ack
+ * consumer has it or it is acknowledged; a sender over its budget is refused before anything is
+ * kept. A queue with no consumer and nothing waiting is retired (the broker drops it); a retired
+ * queue takes nothing more, and the broker makes a new one.
+ *
  * <p>One lock guards the queue's state; deliveries happen outside it.
  */
 final class MessageQueue {
 
-    private record Waiting(Message message, boolean redelivered) { }
+    /** What {@link #offer} did. */
+    enum Offer { ACCEPTED, FULL, RETIRED }
 
-    private record Handoff(Subscription to, Message message, boolean redelivered) { }
+    /** A message the queue keeps, with who pays for it. */
+    record Held(Message message, MemoryBudget.Account payer) { }
+
+    private record Waiting(Held held, boolean redelivered) { }
+
+    private record Handoff(Subscription to, Held held, boolean redelivered) { }
 
     private final String name;
     private final int capacity;
@@ -28,10 +41,14 @@ final class MessageQueue {
     private final BrokerCounters counters;
     private final List<Subscription> consumers = new ArrayList<>();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final MemoryBudget.Account creator;
     private int next;
+    private boolean retired;
 
-    MessageQueue(String name, int capacity, int unackedMax, BrokerCounters counters) {
+    /** @param creator the account of whoever made it: its address counts the queue until it is retired */
+    MessageQueue(String name, int capacity, int unackedMax, BrokerCounters counters, MemoryBudget.Account creator) {
         this.name = name;
+        this.creator = creator;
         this.capacity = capacity;
         this.unackedMax = unackedMax;
         this.counters = counters;
@@ -41,32 +58,55 @@ final class MessageQueue {
         return name;
     }
 
-    /** False when no consumer can take it and the buffer is full. */
-    boolean offer(Message message) {
+    /**
+     * Keeps or hands on a message already charged to {@code payer}; FULL when no consumer can take
+     * it and the buffer is full, RETIRED when this queue is gone (nothing was kept either way).
+     */
+    Offer offer(Message message, MemoryBudget.Account payer) {
         Handoff handoff;
+        Held held = new Held(message, payer);
         synchronized (this) {
+            if (retired) {
+                return Offer.RETIRED;
+            }
             Subscription to = waiting.isEmpty() ? pick(null) : null; // nothing overtakes what waits
             if (to == null) {
                 if (waiting.size() >= capacity) {
-                    return false;
+                    return Offer.FULL;
                 }
-                waiting.add(new Waiting(message, false));
-                return true;
+                waiting.add(new Waiting(held, false));
+                return Offer.ACCEPTED;
             }
-            handoff = record(to, message, false);
+            handoff = record(to, held, false);
         }
         hand(handoff);
-        return true;
+        return Offer.ACCEPTED;
     }
 
-    void subscribe(Subscription subscription) {
+    /** False when this queue is retired (the broker makes a new one). */
+    boolean subscribe(Subscription subscription) {
         List<Handoff> handoffs;
         synchronized (this) {
+            if (retired) {
+                return false;
+            }
             subscription.queue = this;
             consumers.add(subscription);
             handoffs = drainWaiting();
         }
         handoffs.forEach(this::hand);
+        return true;
+    }
+
+    /** Retires the queue when it has no consumer and nothing waits; true when it did (or was). */
+    synchronized boolean retireIfIdle() {
+        if (!retired && consumers.isEmpty() && waiting.isEmpty()) {
+            retired = true;
+            if (creator != null) {
+                creator.dropDestination();
+            }
+        }
+        return retired;
     }
 
     /** Removes the consumer; what it had not acknowledged goes to the others, or waits first in line. */
@@ -81,7 +121,7 @@ final class MessageQueue {
             if (next > at) {
                 next--;
             }
-            List<Message> back = new ArrayList<>(subscription.unacked.values());
+            List<Held> back = new ArrayList<>(subscription.unacked.values());
             subscription.unacked.clear();
             counters.redelivered.add(back.size());
             handoffs = requeue(back, subscription);
@@ -96,7 +136,9 @@ final class MessageQueue {
             if (!subscription.unacked.containsKey(messageId)) {
                 return false;
             }
-            settle(subscription, messageId);
+            for (Held done : settle(subscription, messageId)) {
+                done.payer().release(MemoryBudget.Use.QUEUED, done.message().footprint());
+            }
             handoffs = drainWaiting(); // room for what waits
         }
         handoffs.forEach(this::hand);
@@ -110,7 +152,7 @@ final class MessageQueue {
             if (!subscription.unacked.containsKey(messageId)) {
                 return false;
             }
-            List<Message> refused = settle(subscription, messageId);
+            List<Held> refused = settle(subscription, messageId);
             counters.redelivered.add(refused.size());
             handoffs = requeue(refused, subscription);
         }
@@ -119,15 +161,15 @@ final class MessageQueue {
     }
 
     /** Under the lock: removes and returns the settled deliveries (one, or all up to it for CLIENT). */
-    private List<Message> settle(Subscription subscription, String messageId) {
-        List<Message> settled = new ArrayList<>();
+    private List<Held> settle(Subscription subscription, String messageId) {
+        List<Held> settled = new ArrayList<>();
         if (subscription.ack() == AckMode.CLIENT_INDIVIDUAL) {
             settled.add(subscription.unacked.remove(messageId));
             return settled;
         }
-        Iterator<Map.Entry<String, Message>> it = subscription.unacked.entrySet().iterator();
+        Iterator<Map.Entry<String, Held>> it = subscription.unacked.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<String, Message> e = it.next();
+            Map.Entry<String, Held> e = it.next();
             it.remove();
             settled.add(e.getValue());
             if (e.getKey().equals(messageId)) {
@@ -141,10 +183,10 @@ final class MessageQueue {
      * Under the lock: hands redeliveries to consumers that can take them (another than
      * {@code avoid} when there is one); the rest wait first in line, in their order.
      */
-    private List<Handoff> requeue(List<Message> messages, Subscription avoid) {
+    private List<Handoff> requeue(List<Held> messages, Subscription avoid) {
         List<Handoff> handoffs = new ArrayList<>(messages.size());
-        List<Message> back = new ArrayList<>();
-        for (Message m : messages) {
+        List<Held> back = new ArrayList<>();
+        for (Held m : messages) {
             Subscription to = back.isEmpty() ? pick(avoid) : null;
             if (to == null) {
                 back.add(m);
@@ -167,7 +209,7 @@ final class MessageQueue {
                 break;
             }
             Waiting w = waiting.poll();
-            handoffs.add(record(to, w.message, w.redelivered));
+            handoffs.add(record(to, w.held, w.redelivered));
         }
         return handoffs;
     }
@@ -196,11 +238,11 @@ final class MessageQueue {
     }
 
     /** Under the lock: notes the delivery as unacknowledged when the consumer acknowledges. */
-    private Handoff record(Subscription to, Message message, boolean redelivered) {
+    private Handoff record(Subscription to, Held held, boolean redelivered) {
         if (to.ack() != AckMode.AUTO) {
-            to.unacked.put(message.id(), message);
+            to.unacked.put(held.message().id(), held);
         }
-        return new Handoff(to, message, redelivered);
+        return new Handoff(to, held, redelivered);
     }
 
     synchronized int waitingCount() {
@@ -226,17 +268,20 @@ final class MessageQueue {
     private void hand(Handoff handoff) {
         Handoff h = handoff;
         for (int attempts = 0; ; attempts++) {
-            if (h.to.owner().deliver(h.to, h.message, h.redelivered)) {
+            if (h.to.owner().deliver(h.to, h.held.message(), h.redelivered)) {
+                if (h.to.ack() == AckMode.AUTO) {
+                    h.held.payer().release(MemoryBudget.Use.QUEUED, h.held.message().footprint());
+                }
                 return;
             }
             synchronized (this) {
-                h.to.unacked.remove(h.message.id());
+                h.to.unacked.remove(h.held.message().id());
                 Subscription other = attempts < consumers.size() ? pick(h.to) : null;
                 if (other == null || other == h.to) {
-                    waiting.addFirst(new Waiting(h.message, true));
+                    waiting.addFirst(new Waiting(h.held, true));
                     return;
                 }
-                h = record(other, h.message, true);
+                h = record(other, h.held, true);
             }
         }
     }

@@ -16,4 +16,12 @@ public interface Subscriber {
      * Returns false when the session cannot take it (closed, or just cut off as too slow).
      */
     boolean deliver(Subscription subscription, Message message, boolean redelivered);
+
+    /**
+     * What this session's client is charged for what the broker keeps on its behalf (queues it
+     * makes); null: the node's own account (server-side subscribers).
+     */
+    default dev.switchboard.session.MemoryBudget.Account account() {
+        return null;
+    }
 }

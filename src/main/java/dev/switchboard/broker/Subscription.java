@@ -18,7 +18,7 @@ public final class Subscription {
     private final java.util.Map<String, String> headers;
     final DestinationPattern pattern;
     /** Queue subscriptions with client acks: delivered, not yet acknowledged, in order. Guarded by the queue. */
-    final LinkedHashMap<String, Message> unacked = new LinkedHashMap<>();
+    final LinkedHashMap<String, MessageQueue.Held> unacked = new LinkedHashMap<>();
     MessageQueue queue;
 
     Subscription(Subscriber owner, String id, String destination, String routingKey, AckMode ack, Object tag,

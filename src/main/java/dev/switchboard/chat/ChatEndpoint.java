@@ -38,10 +38,12 @@ public class ChatEndpoint implements Subscriber {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     private WebSocketConnection connection;
+    private dev.switchboard.security.InboundRate inbound;
     private ChatService chat;
     private Subscription subscription;
     private String room;
     private String nickname;
+    private dev.switchboard.session.MemoryBudget.Account account;
     private final ChatCodec.Decoder decoder = new ChatCodec.Decoder();
     private final ChatCodec.Encoder encoder = new ChatCodec.Encoder();
 
@@ -54,6 +56,8 @@ public class ChatEndpoint implements Subscriber {
         this.chat = chatService;
         this.room = room;
         connection = WebSocketConnection.open(session, config);
+        inbound = dev.switchboard.security.InboundRate.forEndpoint(config);
+        account = chatService.budget().open(connection.info().remoteAddress());
         decoder.init(config);
         encoder.init(config);
         if (!ChatService.validRoom(room)) {
@@ -73,6 +77,9 @@ public class ChatEndpoint implements Subscriber {
 
     @OnMessage
     public void onText(String part, boolean last) {
+        if (!withinRate(part.length(), last)) {
+            return;
+        }
         String whole = connection.onText(part, last);
         if (whole == null || subscription == null) {
             return;
@@ -120,6 +127,19 @@ public class ChatEndpoint implements Subscriber {
         return connection.principal();
     }
 
+    @Override
+    public dev.switchboard.session.MemoryBudget.Account account() {
+        return account;
+    }
+
+    private boolean withinRate(int size, boolean last) {
+        String over = inbound.part(size, last);
+        if (over != null) {
+            connection.closeForRate(over);
+        }
+        return over == null;
+    }
+
     @OnClose
     public void onClose(Session session, CloseReason reason) {
         if (subscription != null) {
@@ -128,6 +148,10 @@ public class ChatEndpoint implements Subscriber {
         }
         if (connection != null) {
             connection.onClose();
+        }
+        if (account != null) {
+            account.close();
+            account = null;
         }
         decoder.destroy();
         encoder.destroy();

@@ -4,6 +4,7 @@ import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
 import dev.switchboard.broker.Subscription;
+import dev.switchboard.session.MemoryBudget;
 import jakarta.json.bind.Jsonb;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -28,6 +29,12 @@ import java.util.regex.Pattern;
  * the room gets an ENTER; the last subscription of a name to go (unsubscribe, disconnect) makes a
  * LEAVE. Every message is stamped here (id, timestamp, room, and the sender: an authenticated
  * user's name, never what the client claims) and published once, as JSON, for both kinds of client.
+ *
+ * <p>A room exists from its first join: a message to a room nobody is in reaches whoever listens
+ * to the topic and is not kept. A room's history is bounded in messages and bytes and charged to
+ * the node's memory budget; a room counts against its first joiner's address (see
+ * {@link MemoryBudget.Account#createDestination}) and is forgotten {@code roomTtl} after it was
+ * last used with nobody in it.
  */
 public final class ChatService implements Broker.SubscriptionListener {
 
@@ -43,27 +50,39 @@ public final class ChatService implements Broker.SubscriptionListener {
      * @param messageMax  longest text, in characters
      * @param roomsMax    most rooms at once (an empty room is dropped to make space)
      */
-    public record Limits(int historySize, int messageMax, int roomsMax) {
+    public record Limits(int historySize, int messageMax, int roomsMax, int historyBytesMax,
+                         java.time.Duration roomTtl) {
     }
+
+    /** A message kept in a room's history, with what it is charged. */
+    private record Kept(ChatMessage message, int bytes) { }
 
     private final Broker broker;
     private final Jsonb jsonb;
     private final Supplier<String> ids;
     private final Limits limits;
+    private final MemoryBudget budget;
     private final Map<String, Room> rooms = new LinkedHashMap<>(); // guarded by itself; insertion order = age
     private final LongAdder messages = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder joins = new LongAdder();
     private final LongAdder leaves = new LongAdder();
+    private final LongAdder roomsForgotten = new LongAdder();
+    private final LongAdder historyNotKept = new LongAdder();
 
     private static final class Room {
         final String name;
-        final ArrayDeque<ChatMessage> history = new ArrayDeque<>();
+        final MemoryBudget.Account creator;
+        final ArrayDeque<Kept> history = new ArrayDeque<>();
         final Map<Subscription, String> subscriptions = new HashMap<>();
         final Map<String, Integer> members = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        long historyBytes;
+        long lastUsedNanos = System.nanoTime();
+        boolean gone;
 
-        Room(String name) {
+        Room(String name, MemoryBudget.Account creator) {
             this.name = name;
+            this.creator = creator;
         }
 
         List<String> members() {
@@ -71,7 +90,8 @@ public final class ChatService implements Broker.SubscriptionListener {
         }
     }
 
-    public ChatService(Broker broker, Jsonb jsonb, Supplier<String> ids, Limits limits) {
+    public ChatService(Broker broker, MemoryBudget budget, Jsonb jsonb, Supplier<String> ids, Limits limits) {
+        this.budget = budget;
         this.broker = broker;
         this.jsonb = jsonb;
         this.ids = ids;
@@ -85,6 +105,10 @@ public final class ChatService implements Broker.SubscriptionListener {
 
     Broker broker() {
         return broker;
+    }
+
+    MemoryBudget budget() {
+        return budget;
     }
 
     /** A notice for one client (an error in what it sent, say). */
@@ -140,17 +164,18 @@ public final class ChatService implements Broker.SubscriptionListener {
         String name = nameOf(s.owner().principal(), s.header("nickname"), s.owner().sessionId());
         Room room;
         try {
-            room = room(roomName);
+            room = room(roomName, s.owner().account());
         } catch (ChatException full) {
             broker.deliverTo(s, message(system(roomName, full.getMessage(), null)));
             return;
         }
         synchronized (room) {
             room.subscriptions.put(s, name);
+            room.lastUsedNanos = System.nanoTime();
             int count = room.members.merge(name, 1, Integer::sum);
             joins.increment();
-            for (ChatMessage past : room.history) {
-                broker.deliverTo(s, message(past.asHistory()));
+            for (Kept past : room.history) {
+                broker.deliverTo(s, message(past.message().asHistory()));
             }
             broker.deliverTo(s, message(system(roomName, "Welcome to " + roomName + ", " + name + ".", room.members())));
             if (count == 1) {
@@ -180,6 +205,7 @@ public final class ChatService implements Broker.SubscriptionListener {
                 return;
             }
             room.members.remove(name);
+            room.lastUsedNanos = System.nanoTime();
             leaves.increment();
             publish(room, new ChatMessage(ChatMessage.Type.LEAVE, roomName, name, name + " left",
                     Instant.now().toString(), ids.get(), room.members()));
@@ -207,48 +233,127 @@ public final class ChatService implements Broker.SubscriptionListener {
             throw new ChatException("a message is at most " + limits.messageMax() + " characters; this one has " + text.length());
         }
         String sender = nameOf(principal, claimedSender, sessionId);
-        Room room = room(roomName);
-        synchronized (room) {
-            publish(room, new ChatMessage(ChatMessage.Type.TALK, roomName, sender, text, Instant.now().toString(),
-                    ids.get(), null));
+        ChatMessage m = new ChatMessage(ChatMessage.Type.TALK, roomName, sender, text, Instant.now().toString(),
+                ids.get(), null);
+        Room room;
+        synchronized (rooms) {
+            room = rooms.get(roomName);
         }
+        if (room == null) {
+            messages.increment(); // nobody is in the room: it goes to whoever listens, nothing is kept
+            try {
+                broker.publish(message(m));
+            } catch (BrokerException e) {
+                LOG.log(Level.WARNING, "chat message to " + roomName + " not published", e);
+            }
+            return;
+        }
+        synchronized (room) {
+            room.lastUsedNanos = System.nanoTime();
+            publish(room, m);
+        }
+    }
+
+    /**
+     * Forgets the rooms nobody has been in for {@code roomTtl}, with their history; the deployment
+     * runs it every few seconds.
+     */
+    public void forgetEmptyRooms() {
+        long now = System.nanoTime();
+        List<Room> expired = new java.util.ArrayList<>();
+        synchronized (rooms) {
+            rooms.values().removeIf(r -> {
+                synchronized (r) {
+                    if (r.members.isEmpty() && now - r.lastUsedNanos >= limits.roomTtl().toNanos()) {
+                        expired.add(r);
+                        return true;
+                    }
+                    return false;
+                }
+            });
+        }
+        expired.forEach(this::forget);
+    }
+
+    /** The room is out of the map: its history is given back and its creator's address may make another. */
+    private void forget(Room room) {
+        synchronized (room) {
+            room.gone = true;
+            budget.node().release(MemoryBudget.Use.CHAT, room.historyBytes);
+            room.historyBytes = 0;
+            room.history.clear();
+        }
+        if (room.creator != null) {
+            room.creator.dropDestination();
+        }
+        roomsForgotten.increment();
     }
 
     // ---- inside ----
 
-    private Room room(String name) throws ChatException {
+    /** The room, made for a joiner (counted against its address) when there is none. */
+    private Room room(String name, MemoryBudget.Account joiner) throws ChatException {
+        Room evicted = null;
+        Room room;
         synchronized (rooms) {
-            Room room = rooms.get(name);
+            room = rooms.get(name);
             if (room != null) {
                 return room;
             }
             if (rooms.size() >= limits.roomsMax()) {
-                String empty = null;
                 for (Room r : rooms.values()) {
                     synchronized (r) {
                         if (r.members.isEmpty()) {
-                            empty = r.name;
+                            evicted = r;
                             break;
                         }
                     }
                 }
-                if (empty == null) {
+                if (evicted == null) {
                     refused.increment();
                     throw new ChatException("the server holds " + limits.roomsMax() + " rooms, all in use; no new room now");
                 }
-                rooms.remove(empty);
+                rooms.remove(evicted.name);
             }
-            room = new Room(name);
+            if (joiner != null) {
+                try {
+                    joiner.createDestination("chat room");
+                } catch (MemoryBudget.Refused e) {
+                    refused.increment();
+                    if (evicted != null) {
+                        rooms.put(evicted.name, evicted); // not replaced after all
+                    }
+                    throw new ChatException(e.getMessage());
+                }
+            }
+            room = new Room(name, joiner);
             rooms.put(name, room);
-            return room;
         }
+        if (evicted != null) {
+            forget(evicted);
+        }
+        return room;
     }
 
-    /** Under the room's lock: into the history (ENTER, TALK, LEAVE) and out to the room. */
+    /**
+     * Under the room's lock: into the history (ENTER, TALK, LEAVE; bounded in messages and bytes,
+     * charged to the node's budget, not kept when that is full) and out to the room.
+     */
     private void publish(Room room, ChatMessage m) {
-        room.history.addLast(m);
-        while (room.history.size() > limits.historySize()) {
-            room.history.removeFirst();
+        int bytes = 200 + 2 * (m.text == null ? 0 : m.text.length()) + (m.sender == null ? 0 : 2 * m.sender.length());
+        if (!room.gone && limits.historySize() > 0 && bytes <= limits.historyBytesMax()) {
+            try {
+                budget.node().reserve(MemoryBudget.Use.CHAT, bytes);
+                room.history.addLast(new Kept(m, bytes));
+                room.historyBytes += bytes;
+            } catch (MemoryBudget.Refused e) {
+                historyNotKept.increment();
+            }
+        }
+        while (room.history.size() > limits.historySize() || room.historyBytes > limits.historyBytesMax()) {
+            Kept old = room.history.removeFirst();
+            room.historyBytes -= old.bytes();
+            budget.node().release(MemoryBudget.Use.CHAT, old.bytes());
         }
         messages.increment();
         try {
@@ -284,6 +389,8 @@ public final class ChatService implements Broker.SubscriptionListener {
         out.put("refused", refused.sum());
         out.put("joins", joins.sum());
         out.put("leaves", leaves.sum());
+        out.put("roomsForgotten", roomsForgotten.sum());
+        out.put("historyNotKept", historyNotKept.sum());
         return out;
     }
 

@@ -24,15 +24,20 @@ public class EchoEndpoint {
     private static final Logger LOG = Logger.getLogger(EchoEndpoint.class.getName());
 
     private WebSocketConnection connection;
+    private dev.switchboard.security.InboundRate inbound;
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
         connection = WebSocketConnection.open(session, config);
+        inbound = dev.switchboard.security.InboundRate.forEndpoint(config);
         LOG.info(() -> "echo " + session.getId() + " opened from " + connection.info().remoteAddress());
     }
 
     @OnMessage
     public void onText(String part, boolean last) {
+        if (!withinRate(part.length(), last)) {
+            return;
+        }
         String message = connection.onText(part, last);
         if (message != null) {
             connection.sendText(message);
@@ -41,10 +46,21 @@ public class EchoEndpoint {
 
     @OnMessage
     public void onBinary(ByteBuffer part, boolean last) {
+        if (!withinRate(part.remaining(), last)) {
+            return;
+        }
         ByteBuffer message = connection.onBinary(part, last);
         if (message != null) {
             connection.sendBinary(message);
         }
+    }
+
+    private boolean withinRate(int size, boolean last) {
+        String over = inbound.part(size, last);
+        if (over != null) {
+            connection.closeForRate(over);
+        }
+        return over == null;
     }
 
     @OnClose

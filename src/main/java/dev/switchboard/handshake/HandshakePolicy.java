@@ -19,10 +19,13 @@ public final class HandshakePolicy {
     private final OriginPolicy origins;
     private final List<String> copiedHeaders;
     private final SessionEnvironment environment;
+    private final Admission admission;
     private final LongAdder refusedOrigins = new LongAdder();
     private final Map<String, Object> endpointServices = new ConcurrentHashMap<>();
 
-    public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment) {
+    public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment,
+                           Admission.Limits admission) {
+        this.admission = new Admission(admission, environment.registry());
         this.origins = origins;
         this.copiedHeaders = copiedHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.environment = environment;
@@ -34,6 +37,11 @@ public final class HandshakePolicy {
 
     public List<String> copiedHeaders() {
         return copiedHeaders;
+    }
+
+    /** Connection and handshake-rate limits, checked before a connection is made. */
+    public Admission admission() {
+        return admission;
     }
 
     public SessionEnvironment environment() {

@@ -15,6 +15,9 @@ import java.io.IOException;
  * <p>Mapped first in web.xml, so it runs before the container's own upgrade filter. Tomcat and
  * Undertow both call the configurator on the request thread inside the filter chain.
  *
+ * <p>It refuses an upgrade that {@link Admission} does not admit now (too many connections, or
+ * handshakes from one address too fast) with 503 or 429 before any session exists.
+ *
  * <p>It also refuses an upgrade whose Origin the policy does not allow, with 403, before the
  * container sees it: a configurator's {@code checkOrigin} returning false gives 403 on Tomcat
  * but 404 on Undertow (WildFly), which passes the refused request down the chain.
@@ -56,6 +59,9 @@ public final class UpgradeCapture extends HttpFilter {
         String origin = request.getHeader("Origin");
         if (policy != null && origin != null && !originAllowed(upgradeRequest, origin)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
+            return;
+        }
+        if (policy != null && !policy.admission().admit(request.getRemoteAddr(), response)) {
             return;
         }
         CURRENT.set(upgradeRequest);

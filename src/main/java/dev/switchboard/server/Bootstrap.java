@@ -1,6 +1,9 @@
 package dev.switchboard.server;
 
+import dev.switchboard.handshake.Admission;
+import dev.switchboard.security.InboundRate;
 import dev.switchboard.handshake.HandshakePolicy;
+import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.session.SessionEnvironment;
 import dev.switchboard.session.SessionLimits;
 import dev.switchboard.session.SessionRegistry;
@@ -76,20 +79,31 @@ public final class Bootstrap implements ServletContextListener {
         WriterPool writers = new WriterPool("switchboard" + (contextName(context).equals("/") ? ""
                 : contextName(context).replace('/', '-')) + "-writer", Math.max(1, Runtime.getRuntime().availableProcessors()));
         HandshakePolicy handshake = new HandshakePolicy(settings.get(Settings.ALLOWED_ORIGINS),
-                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers));
+                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers),
+                new Admission.Limits(settings.get(LimitSettings.CONNECTIONS_MAX),
+                        settings.get(LimitSettings.CONNECTIONS_PER_ADDRESS_MAX), settings.get(LimitSettings.HANDSHAKE_RATE)));
+        background.scheduleWithFixedDelay(handshake.admission()::forgetIdle, 10, 10, TimeUnit.SECONDS);
         Jsonb jsonb = JsonbBuilder.create();
+        MemoryBudget budget = new MemoryBudget(new MemoryBudget.Limits(settings.get(LimitSettings.MEMORY_BUDGET),
+                settings.get(LimitSettings.MEMORY_BUDGET_ADDRESS), settings.get(LimitSettings.MEMORY_BUDGET_SESSION),
+                settings.get(LimitSettings.DESTINATIONS_PER_ADDRESS_MAX)));
         StompServer stomp;
         try {
-            stomp = stompServer(settings, background, jsonb, context.getClassLoader());
+            stomp = stompServer(settings, budget, background, jsonb, context.getClassLoader());
         } catch (RuntimeException e) {
             background.shutdownNow();
             writers.close();
             throw e;
         }
         handshake.provide(StompServer.KEY, stomp);
-        ChatService chat = new ChatService(stomp.broker(), jsonb, stomp::nextMessageId, new ChatService.Limits(
+        handshake.provide(InboundRate.Limits.KEY, new InboundRate.Limits(
+                settings.get(LimitSettings.INBOUND_MESSAGES_RATE), settings.get(LimitSettings.INBOUND_BYTES_RATE)));
+        ChatService chat = new ChatService(stomp.broker(), budget, jsonb, stomp::nextMessageId, new ChatService.Limits(
                 settings.get(Settings.CHAT_HISTORY_SIZE), settings.get(Settings.CHAT_MESSAGE_MAX),
-                settings.get(Settings.CHAT_ROOMS_MAX)));
+                settings.get(Settings.CHAT_ROOMS_MAX), settings.get(LimitSettings.CHAT_HISTORY_BYTES_MAX),
+                settings.get(LimitSettings.CHAT_ROOM_TTL)));
+        long sweep = Math.max(1000, Math.min(30_000, settings.get(LimitSettings.CHAT_ROOM_TTL).toMillis() / 4));
+        background.scheduleWithFixedDelay(chat::forgetEmptyRooms, sweep, sweep, TimeUnit.MILLISECONDS);
         stomp.router().register(new ChatHandler(chat));
         handshake.provide(ChatService.KEY, chat);
         context.setAttribute(ChatService.KEY, chat);
@@ -143,16 +157,20 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl), handshake);
     }
 
-    private static StompServer stompServer(Settings settings, ScheduledExecutorService background, Jsonb jsonb,
-                                           ClassLoader loader) {
+    private static StompServer stompServer(Settings settings, MemoryBudget budget, ScheduledExecutorService background,
+                                           Jsonb jsonb, ClassLoader loader) {
         StompServer.Limits limits = new StompServer.Limits(
                 new StompDecoder.Limits(settings.get(Settings.STOMP_FRAME_MAX),
                         settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
-                settings.get(Settings.STOMP_SUBSCRIPTIONS_MAX), settings.get(Settings.STOMP_TRANSACTION_FRAMES_MAX));
-        Broker broker = new Broker(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX), settings.get(Settings.STOMP_UNACKED_MAX));
+                settings.get(LimitSettings.STOMP_CONNECT_FRAME_MAX), settings.get(LimitSettings.STOMP_CONNECT_TIMEOUT),
+                settings.get(Settings.STOMP_SUBSCRIPTIONS_MAX), settings.get(Settings.STOMP_TRANSACTION_FRAMES_MAX),
+                settings.get(LimitSettings.INBOUND_MESSAGES_RATE), settings.get(LimitSettings.INBOUND_BYTES_RATE));
+        Broker broker = new Broker(new Broker.Limits(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX),
+                settings.get(Settings.STOMP_UNACKED_MAX), settings.get(LimitSettings.STOMP_PATTERN_WILDCARDS_MAX)),
+                budget);
         List<Duration> beats = settings.get(Settings.STOMP_HEARTBEAT);
         StompServer server = new StompServer(limits, beats.get(0), beats.get(1),
-                "binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)), broker, jsonb,
+                "binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)), broker, budget, jsonb,
                 new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
                 background);
         server.router().registerClasses(settings.get(Settings.STOMP_HANDLERS), loader);

@@ -35,6 +35,43 @@ final class SettingValues {
         return (int) bytes;
     }
 
+    private static final Pattern SHARE = Pattern.compile("(\\d{1,2})\\s*%");
+    private static final Pattern RATE = Pattern.compile("(\\d+\\s*(?:b|k|kb|kib|m|mb|mib)?)\\s*/\\s*s\\s*(?:,\\s*(\\d+\\s*(?:b|k|kb|kib|m|mb|mib)?))?");
+
+    /** "25%" of the JVM's largest heap, or a size ("256MiB"); in bytes. */
+    static long heapShare(String text) {
+        Matcher m = SHARE.matcher(text.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            int percent = Integer.parseInt(m.group(1));
+            if (percent < 1) {
+                throw new IllegalArgumentException("a share of the heap is 1% to 99%");
+            }
+            return Runtime.getRuntime().maxMemory() / 100 * percent;
+        }
+        try {
+            return size(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a share of the heap or a size (write 25% or 256MiB)");
+        }
+    }
+
+    /** "100/s" (bursts of as many), "100/s,400" (bursts of 400), or "0" (no limit). */
+    static dev.switchboard.security.RateLimit rate(String text) {
+        if (text.trim().equals("0")) {
+            return dev.switchboard.security.RateLimit.NONE;
+        }
+        Matcher m = RATE.matcher(text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a rate (write 100/s, 100/s,400 for bursts of 400, 4MiB/s, or 0 for none)");
+        }
+        long rate = size(m.group(1));
+        long burst = m.group(2) == null ? rate : size(m.group(2));
+        if (rate < 1 || burst < 1) {
+            throw new IllegalArgumentException("a rate and its burst are at least 1 (0 alone: no limit)");
+        }
+        return new dev.switchboard.security.RateLimit(rate, burst);
+    }
+
     /** "250ms", "30s", "5m", "1h"; a bare number is milliseconds. */
     static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));

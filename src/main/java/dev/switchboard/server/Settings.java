@@ -226,14 +226,15 @@ public final class Settings {
             text -> SettingValues.atLeast(1, SettingValues.count(text)));
 
     /** All settings, in the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(
+    public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
             SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
-            SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX);
+            SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX),
+            LimitSettings.ALL.stream()).toList();
 
     private final Map<Setting<?>, Object> values;
 

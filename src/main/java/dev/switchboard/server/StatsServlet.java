@@ -57,6 +57,14 @@ public final class StatsServlet extends HttpServlet {
                 body.put("sockjs", sockjs.stats());
             }
             body.put("handshake", Map.of("refusedOrigin", handshake == null ? 0 : handshake.refusedOrigins()));
+            Map<String, Object> limits = new LinkedHashMap<>();
+            if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
+                limits.put("memory", stomp.budget().stats());
+            }
+            if (handshake != null) {
+                limits.put("connections", handshake.admission().stats());
+            }
+            body.put("limits", limits);
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));
         }

@@ -18,10 +18,12 @@ public final class SessionRegistry {
 
     /** Why a connection was closed by us, for counting. */
     public enum CloseCause {
-        MESSAGE_TOO_BIG, SLOW_CONSUMER, SEND_FAILED, HANDLER_ERROR, SHUTDOWN
+        MESSAGE_TOO_BIG, SLOW_CONSUMER, SEND_FAILED, HANDLER_ERROR, SHUTDOWN, RATE_LIMITED
     }
 
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
+    /** Open connections per client address; an address with none has no entry. */
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final LongAdder opened = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder messagesIn = new LongAdder();
@@ -36,14 +38,27 @@ public final class SessionRegistry {
     }
 
     public void add(Connection connection) {
-        open.put(connection.id(), connection);
+        if (open.put(connection.id(), connection) == null) {
+            perAddress.merge(addressOf(connection), 1, Integer::sum);
+        }
         opened.increment();
     }
 
     public void remove(Connection connection) {
         if (open.remove(connection.id()) != null) {
+            perAddress.computeIfPresent(addressOf(connection), (a, n) -> n <= 1 ? null : n - 1);
             closed.increment();
         }
+    }
+
+    /** Open connections from one client address. */
+    public int openFrom(String address) {
+        return perAddress.getOrDefault(address, 0);
+    }
+
+    private static String addressOf(Connection connection) {
+        String address = connection.info() == null ? null : connection.info().remoteAddress();
+        return address == null ? "unknown" : address;
     }
 
     public void countClose(CloseCause cause) {
@@ -96,6 +111,7 @@ public final class SessionRegistry {
         out.put("closedSendFailed", closedBy.get(CloseCause.SEND_FAILED).sum());
         out.put("closedHandlerError", closedBy.get(CloseCause.HANDLER_ERROR).sum());
         out.put("closedShutdown", closedBy.get(CloseCause.SHUTDOWN).sum());
+        out.put("closedRateLimited", closedBy.get(CloseCause.RATE_LIMITED).sum());
         out.put("directWritesEnded", directWritesEnded.sum());
         return out;
     }

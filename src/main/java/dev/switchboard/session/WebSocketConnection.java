@@ -133,6 +133,11 @@ public final class WebSocketConnection implements Connection {
         }
     }
 
+    /** The client sent faster than it may: closed with 1008 and counted. */
+    public void closeForRate(String detail) {
+        closeFor(CloseCause.RATE_LIMITED, new CloseReason(CloseCodes.VIOLATED_POLICY, "rate limit: " + detail));
+    }
+
     /**
      * Counts a whole message received by an endpoint that reads message parts itself (framing
      * protocols with their own limits, such as STOMP).

@@ -246,6 +246,10 @@ public final class SockJsServlet extends HttpServlet {
                 return;
             }
         }
+        if (server.session(sessionId) == null
+                && !server.handshake().admission().admit(request.getRemoteAddr(), response)) {
+            return; // a new session, not admitted now
+        }
         cors(request, response);
         cookie(service, request, response);
         response.setHeader("Cache-Control", NOT_CACHED);

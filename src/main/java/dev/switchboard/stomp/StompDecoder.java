@@ -29,6 +29,29 @@ public final class StompDecoder {
         void malformed(String reason, String receipt);
     }
 
+    /**
+     * Where the decoder's frame buffer is charged while a frame is assembled (a memory budget).
+     * Called on the feeding thread.
+     */
+    public interface Allocator {
+        /** Null when {@code bytes} more may be held, else why not (the frame then fails with it). */
+        String grow(int bytes);
+
+        /** {@code bytes} are no longer held. */
+        void shrink(int bytes);
+
+        Allocator NONE = new Allocator() {
+            @Override
+            public String grow(int bytes) {
+                return null;
+            }
+
+            @Override
+            public void shrink(int bytes) {
+            }
+        };
+    }
+
     /** Hard limits, each enforced while reading. */
     public record Limits(int frameMax, int headerCountMax, int headerLineMax) {
         public static final Limits DEFAULT = new Limits(64 * 1024, 64, 8 * 1024);
@@ -36,8 +59,11 @@ public final class StompDecoder {
 
     private enum State { BETWEEN_FRAMES, AFTER_CR, COMMAND, HEADERS, BODY_TO_NUL, BODY_SIZED, EXPECT_NUL, BROKEN }
 
-    private final Limits limits;
+    private Limits limits;
+    private final Allocator allocator;
     private volatile StompVersion version;
+    /** Bytes of the body buffer charged to the allocator. */
+    private int charged;
 
     private State state = State.BETWEEN_FRAMES;
     private byte[] line = new byte[256];
@@ -54,8 +80,19 @@ public final class StompDecoder {
      *                CONNECT has been negotiated (CONNECT itself is never escaped)
      */
     public StompDecoder(Limits limits, StompVersion version) {
+        this(limits, version, Allocator.NONE);
+    }
+
+    /** As above, charging body buffers to {@code allocator}. */
+    public StompDecoder(Limits limits, StompVersion version, Allocator allocator) {
         this.limits = limits;
         this.version = version;
+        this.allocator = allocator;
+    }
+
+    /** New limits from the next frame on (a session allows more once it is CONNECTED). */
+    public void limits(Limits next) {
+        this.limits = next;
     }
 
     public void version(StompVersion negotiated) {
@@ -241,7 +278,9 @@ public final class StompDecoder {
     private void headersDone(Sink sink) {
         String length = headers.first("content-length");
         if (length == null) {
-            body = new byte[64];
+            if (!holdBody(64, sink)) {
+                return;
+            }
             state = State.BODY_TO_NUL;
             return;
         }
@@ -260,7 +299,9 @@ public final class StompDecoder {
             return;
         }
         contentLength = n;
-        body = new byte[n];
+        if (!holdBody(n, sink)) {
+            return;
+        }
         state = n == 0 ? State.EXPECT_NUL : State.BODY_SIZED;
     }
 
@@ -284,8 +325,8 @@ public final class StompDecoder {
             if (!countFrameBytes(1, sink)) {
                 return;
             }
-            if (bodyLength == body.length) {
-                body = Arrays.copyOf(body, Math.min(limits.frameMax(), body.length * 2));
+            if (bodyLength == body.length && !holdBody(Math.min(limits.frameMax(), body.length * 2), sink)) {
+                return;
             }
             body[bodyLength++] = b;
         }
@@ -298,7 +339,7 @@ public final class StompDecoder {
         }
         byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
         StompFrame frame = new StompFrame(command, headers.build(), bytes);
-        body = null;
+        dropBody();
         state = State.BETWEEN_FRAMES;
         sink.frame(frame);
     }
@@ -306,8 +347,34 @@ public final class StompDecoder {
     private void fail(Sink sink, String reason) {
         String receipt = command == null ? null : headers.first("receipt");
         state = State.BROKEN;
-        body = null;
+        dropBody();
         sink.malformed(reason, receipt);
+    }
+
+    /** Gives the body a buffer of {@code size} bytes (keeping what it holds), charged first; false when refused. */
+    private boolean holdBody(int size, Sink sink) {
+        int more = size - charged;
+        String refused = more > 0 ? allocator.grow(more) : null;
+        if (refused != null) {
+            fail(sink, refused);
+            return false;
+        }
+        charged = Math.max(charged, size);
+        body = body == null ? new byte[size] : Arrays.copyOf(body, size);
+        return true;
+    }
+
+    private void dropBody() {
+        body = null;
+        if (charged > 0) {
+            allocator.shrink(charged);
+            charged = 0;
+        }
+    }
+
+    /** The feeding side is done with this decoder (the connection closed): whatever it holds is released. */
+    public void release() {
+        dropBody();
     }
 
     private static String printable(String s) {

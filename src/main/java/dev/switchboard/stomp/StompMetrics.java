@@ -27,6 +27,9 @@ public final class StompMetrics {
     final LongAdder appRequests = new LongAdder();
     final LongAdder appFailures = new LongAdder();
     final LongAdder deliveriesRefused = new LongAdder();
+    final LongAdder connectTimeouts = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    final LongAdder overBudget = new LongAdder();
 
     public Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -51,6 +54,9 @@ public final class StompMetrics {
         out.put("appRequests", appRequests.sum());
         out.put("appFailures", appFailures.sum());
         out.put("deliveriesRefused", deliveriesRefused.sum());
+        out.put("connectTimeouts", connectTimeouts.sum());
+        out.put("rateLimited", rateLimited.sum());
+        out.put("overBudget", overBudget.sum());
         return out;
     }
 }

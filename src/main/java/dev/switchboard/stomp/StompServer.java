@@ -2,6 +2,8 @@ package dev.switchboard.stomp;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.security.Authenticator;
+import dev.switchboard.security.RateLimit;
+import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.stomp.app.ApplicationRouter;
 import jakarta.json.bind.Jsonb;
 import java.time.Duration;
@@ -21,14 +23,31 @@ public final class StompServer {
     public static final String KEY = StompServer.class.getName();
     public static final String SERVER_NAME = "Switchboard/0.1";
 
-    /** The per-session STOMP limits. */
-    public record Limits(StompDecoder.Limits frames, int subscriptionsMax, int transactionFramesMax) { }
+    /**
+     * The per-session STOMP limits.
+     *
+     * @param frames          frame limits once CONNECTED
+     * @param connectFrameMax largest frame before CONNECTED
+     * @param connectTimeout  time a new session has to send CONNECT
+     * @param messagesRate    frames per second a session may send
+     * @param bytesRate       bytes per second a session may send
+     */
+    public record Limits(StompDecoder.Limits frames, int connectFrameMax, Duration connectTimeout,
+                         int subscriptionsMax, int transactionFramesMax, RateLimit messagesRate, RateLimit bytesRate) {
+
+        /** The frame limits before CONNECTED: the same, with the smaller frame size. */
+        StompDecoder.Limits beforeConnect() {
+            return new StompDecoder.Limits(Math.min(connectFrameMax, frames.frameMax()), frames.headerCountMax(),
+                    Math.min(connectFrameMax, frames.headerLineMax()));
+        }
+    }
 
     private final Limits limits;
     private final boolean binaryMessages;
     private final Duration heartbeatSend;
     private final Duration heartbeatReceive;
     private final Broker broker;
+    private final MemoryBudget budget;
     private final ApplicationRouter router;
     private final Authenticator authenticator;
     private final ScheduledExecutorService timer;
@@ -42,7 +61,9 @@ public final class StompServer {
      * @param jsonb          for the application router's payloads
      */
     public StompServer(Limits limits, Duration heartbeatSend, Duration heartbeatReceive, boolean binaryMessages,
-                       Broker broker, Jsonb jsonb, Authenticator authenticator, ScheduledExecutorService timer) {
+                       Broker broker, MemoryBudget budget, Jsonb jsonb, Authenticator authenticator,
+                       ScheduledExecutorService timer) {
+        this.budget = budget;
         this.limits = limits;
         this.heartbeatSend = heartbeatSend;
         this.heartbeatReceive = heartbeatReceive;
@@ -74,6 +95,11 @@ public final class StompServer {
 
     public Broker broker() {
         return broker;
+    }
+
+    /** What sessions are charged for what they make the server hold. */
+    public MemoryBudget budget() {
+        return budget;
     }
 
     public ApplicationRouter router() {

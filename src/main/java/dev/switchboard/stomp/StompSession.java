@@ -7,7 +7,9 @@ import dev.switchboard.broker.Message;
 import dev.switchboard.broker.Subscriber;
 import dev.switchboard.broker.Subscription;
 import dev.switchboard.security.AuthenticationException;
+import dev.switchboard.security.InboundRate;
 import dev.switchboard.session.Connection;
+import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.stomp.app.ApplicationRouter;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -19,6 +21,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +32,11 @@ import java.util.logging.Logger;
  * <p>Frames arrive one at a time on the transport's thread and are handled under this object's
  * lock, which a close from another thread also takes. Deliveries come from publishers' threads
  * and take no lock: they queue pre-encoded bytes on the connection.
+ *
+ * <p>What a client can make it hold is charged to the session's {@link MemoryBudget.Account}
+ * (frames being assembled, transactions; the broker charges queued messages), and what it can make
+ * it do is bounded by two token buckets (frames and bytes a second). Before CONNECT a session
+ * takes only small frames and has {@code connectTimeout} to send CONNECT.
  */
 final class StompSession implements Subscriber, StompDecoder.Sink {
 
@@ -46,6 +55,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final Transactions transactions;
     private final boolean binaryMessages;
+    private final MemoryBudget.Account account;
+    private final InboundRate inbound;
+    private final ScheduledFuture<?> connectDeadline;
 
     private volatile StompVersion version = StompVersion.V1_2;
     private volatile boolean ended;
@@ -65,11 +77,61 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.binaryMessages = binaryMessages;
         StompVersion fromSubprotocol = subprotocol == null ? null : StompVersion.ofSubprotocol(subprotocol);
         this.highestAllowed = fromSubprotocol == null ? StompVersion.V1_2 : fromSubprotocol;
-        this.decoder = new StompDecoder(server.limits().frames(), StompVersion.V1_0);
+        this.account = server.budget().open(connection.info() == null ? null : connection.info().remoteAddress());
+        this.decoder = new StompDecoder(server.limits().beforeConnect(), StompVersion.V1_0, new StompDecoder.Allocator() {
+            @Override
+            public String grow(int bytes) {
+                try {
+                    account.reserve(MemoryBudget.Use.FRAMES, bytes);
+                    return null;
+                } catch (MemoryBudget.Refused e) {
+                    server.metrics().overBudget.increment();
+                    return "frame refused: " + e.getMessage();
+                }
+            }
+
+            @Override
+            public void shrink(int bytes) {
+                account.release(MemoryBudget.Use.FRAMES, bytes);
+            }
+        });
+        this.inbound = new InboundRate(server.limits().messagesRate(), server.limits().bytesRate());
         this.id = server.nextSessionId();
-        this.transactions = new Transactions(server.limits().transactionFramesMax());
+        this.transactions = new Transactions(server.limits().transactionFramesMax(), account);
         this.heartBeats = new HeartBeats(server.timer(), connection, server.metrics(), this::silent);
         server.metrics().sessionsOpen.increment();
+        long deadline = server.limits().connectTimeout().toMillis();
+        this.connectDeadline = server.timer().schedule(this::connectTimedOut, deadline, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public MemoryBudget.Account account() {
+        return account;
+    }
+
+    /** The client did not CONNECT in time: whatever it sent meanwhile, it is closed. */
+    private synchronized void connectTimedOut() {
+        if (state != State.AWAITING_CONNECT) {
+            return;
+        }
+        server.metrics().connectTimeouts.increment();
+        error("CONNECT timeout", "no CONNECT frame within " + server.limits().connectTimeout().toMillis() + " ms",
+                null, CloseCodes.VIOLATED_POLICY);
+    }
+
+    /** False (and the session ended) when the client sends faster than its byte rate allows. */
+    private boolean bytesAllowed(int n) {
+        String over = inbound.bytes(n);
+        if (over == null) {
+            return true;
+        }
+        rateLimited(over);
+        return false;
+    }
+
+    private void rateLimited(String detail) {
+        server.metrics().rateLimited.increment();
+        error("rate limit", "this session sent " + detail, null, CloseCodes.VIOLATED_POLICY);
     }
 
     @Override
@@ -98,7 +160,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         server.metrics().bytesIn.add(bytes.length);
-        if (state != State.ENDED) {
+        if (state != State.ENDED && bytesAllowed(bytes.length)) {
             decoder.feed(bytes, this);
         }
     }
@@ -107,7 +169,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     synchronized void onBinary(ByteBuffer part) {
         heartBeats.read();
         server.metrics().bytesIn.add(part.remaining());
-        if (state != State.ENDED) {
+        if (state != State.ENDED && bytesAllowed(part.remaining())) {
             decoder.feed(part, this);
         }
     }
@@ -127,6 +189,11 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     public void frame(StompFrame frame) {
         server.metrics().framesIn.increment();
         if (state == State.ENDED) {
+            return;
+        }
+        String over = inbound.message();
+        if (over != null) {
+            rateLimited(over.replace("messages", "frames"));
             return;
         }
         StompCommand command = frame.command();
@@ -180,6 +247,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         }
         version = negotiated;
         decoder.version(negotiated);
+        decoder.limits(server.limits().frames());
         long[] clientBeats = {0, 0};
         if (negotiated != StompVersion.V1_0 && frame.header("heart-beat") != null) {
             clientBeats = HeartBeats.parse(frame.header("heart-beat"));
@@ -209,6 +277,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             headers.addAll(List.of("user-name", principal.getName()));
         }
         state = State.CONNECTED;
+        connectDeadline.cancel(false);
         server.metrics().connects.increment();
         sendFrame(new StompFrame(StompCommand.CONNECTED, StompHeaders.of(headers.toArray(String[]::new)), null));
         receipt(frame);
@@ -261,7 +330,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         Message message = new Message(server.nextMessageId(), destination, frame.header("content-type"), pass,
                 frame.body());
         try {
-            server.broker().publish(message);
+            server.broker().publish(message, account);
             return true;
         } catch (BrokerException e) {
             return fail(frame, "message refused", e.getMessage());
@@ -468,11 +537,14 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         ended = true;
         server.metrics().sessionsOpen.decrement();
         heartBeats.stop();
+        connectDeadline.cancel(false);
         transactions.clear();
+        decoder.release();
         for (Subscription s : subscriptions.values()) {
             server.broker().unsubscribe(s);
         }
         subscriptions.clear();
+        account.close();
     }
 
     // ---- deliveries (publishers' threads) ---------------------------------------------------

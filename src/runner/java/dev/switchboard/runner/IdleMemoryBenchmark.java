@@ -62,6 +62,10 @@ public final class IdleMemoryBenchmark {
                 "--base", "target/idle-benchmark-" + buffer);
         builder.environment().put("SWITCHBOARD_WEBSOCKET_BUFFER_SIZE", buffer);
         builder.environment().put("SWITCHBOARD_IDLE_TIMEOUT", "0");
+        // every connection comes from 127.0.0.1, as fast as the client opens them
+        builder.environment().put("SWITCHBOARD_HANDSHAKE_RATE", "0");
+        builder.environment().put("SWITCHBOARD_CONNECTIONS_MAX", "200000");
+        builder.environment().put("SWITCHBOARD_CONNECTIONS_PER_ADDRESS_MAX", "200000");
         builder.redirectErrorStream(true).redirectOutput(new File("target/idle-benchmark-" + buffer + ".log"));
         Process server = builder.start();
         List<WebSocket> sockets = new ArrayList<>();

@@ -181,4 +181,57 @@ class BrokerTest {
         assertThrows(BrokerException.class, () -> broker.subscribe(exact, exact.id, "2", "/queue/*", AckMode.AUTO, null));
         assertThrows(BrokerException.class, () -> broker.subscribe(exact, exact.id, "3", "/elsewhere", AckMode.AUTO, null));
     }
+
+    @Test
+    void queuedMessagesAreChargedToTheSenderUntilAcknowledged() throws Exception {
+        dev.switchboard.session.MemoryBudget budget = new dev.switchboard.session.MemoryBudget(
+                new dev.switchboard.session.MemoryBudget.Limits(1 << 20, 1 << 20, 10_000, 100));
+        Broker broker = new Broker(new Broker.Limits(1000, 100, 8), budget);
+        dev.switchboard.session.MemoryBudget.Account sender = budget.open("10.0.0.1");
+        int sent = 0;
+        BrokerException refused = null;
+        while (refused == null) {
+            try {
+                broker.publish(message("/queue/held", "x".repeat(1000)), sender);
+                sent++;
+            } catch (BrokerException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused.getMessage().contains("this session holds its whole share"), refused.getMessage());
+        assertTrue(sent >= 3 && sent <= 10, sent + " messages of 1000 bytes in a 10,000-byte budget");
+        long held = budget.used();
+        assertTrue(held > 0 && held <= 10_000, "held " + held);
+        Recorder consumer = new Recorder();
+        Subscription s = broker.subscribe(consumer, consumer.id, "1", "/queue/held", AckMode.CLIENT_INDIVIDUAL, null);
+        assertEquals(sent, consumer.got.size());
+        assertEquals(held, budget.used(), "unacknowledged: still held");
+        for (String id : List.copyOf(s.unacked.keySet())) {
+            assertTrue(broker.ack(s, id));
+        }
+        assertEquals(0, budget.used());
+        broker.unsubscribe(s);
+        assertEquals(0, broker.stats().get("queueDestinations"), "an empty queue with no consumer is removed");
+        sender.close();
+        assertEquals(0, budget.addressCount(), "nothing held for the address any more");
+    }
+
+    @Test
+    void anAddressMakesOnlySoManyQueues() throws Exception {
+        dev.switchboard.session.MemoryBudget budget = new dev.switchboard.session.MemoryBudget(
+                new dev.switchboard.session.MemoryBudget.Limits(1 << 20, 1 << 20, 1 << 20, 3));
+        Broker broker = new Broker(new Broker.Limits(1000, 100, 8), budget);
+        Recorder r = new Recorder();
+        dev.switchboard.session.MemoryBudget.Account account = budget.open("10.0.0.2");
+        for (int i = 0; i < 3; i++) {
+            broker.publish(message("/queue/n" + i, "x"), account);
+        }
+        BrokerException e = assertThrows(BrokerException.class, () -> broker.publish(message("/queue/n3", "x"), account));
+        assertTrue(e.getMessage().contains("keeps 3 queues and rooms"), e.getMessage());
+        broker.publish(message("/queue/n0", "again"), account); // an existing queue takes more
+        Subscription s = broker.subscribe(r, r.id, "1", "/queue/n0", AckMode.AUTO, null);
+        assertEquals(List.of("x", "again"), r.got);
+        broker.unsubscribe(s);
+        broker.publish(message("/queue/n3", "x"), account); // n0 is gone: room for another
+    }
 }

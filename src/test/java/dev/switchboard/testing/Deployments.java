@@ -31,8 +31,23 @@ public final class Deployments {
     private Deployments() {
     }
 
+    /**
+     * What every test deployment sets unless the test says otherwise: tests open connections from
+     * one address far faster than browsers do, so the per-address connection and handshake-rate
+     * limits are off; the tests of those limits set them.
+     */
+    static final Map<String, String> TEST_DEFAULTS = Map.of(
+            "switchboard.handshake.rate", "0",
+            "switchboard.connections.per.address.max", "100000");
+
     /** Switchboard as built, with extra context-params (full names, {@code switchboard.*}). */
     public static WebArchive switchboard(String name, Map<String, String> contextParams) {
+        Map<String, String> params = new java.util.TreeMap<>(TEST_DEFAULTS);
+        params.putAll(contextParams);
+        return build(name, params);
+    }
+
+    private static WebArchive build(String name, Map<String, String> contextParams) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war");
         war.merge(ShrinkWrap.create(GenericArchive.class).as(ExplodedImporter.class)
                 .importDirectory("target/classes").as(GenericArchive.class), "/WEB-INF/classes");

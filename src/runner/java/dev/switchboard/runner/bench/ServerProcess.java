@@ -64,6 +64,11 @@ final class ServerProcess implements AutoCloseable {
                 "--war", war.toString(), "--port", String.valueOf(port), "--base", "target/stomp-benchmark-switchboard"));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(new File("target/stomp-benchmark-switchboard.log"));
+        // every benchmark client comes from 127.0.0.1 and publishers send as fast as they can:
+        // the per-address and per-connection abuse limits are lifted (the attack suite sets its own)
+        builder.environment().putAll(Map.of("SWITCHBOARD_HANDSHAKE_RATE", "0",
+                "SWITCHBOARD_CONNECTIONS_MAX", "200000", "SWITCHBOARD_CONNECTIONS_PER_ADDRESS_MAX", "200000",
+                "SWITCHBOARD_INBOUND_MESSAGES_RATE", "0", "SWITCHBOARD_INBOUND_BYTES_RATE", "0"));
         builder.environment().putAll(settings);
         return started(name, port, "/stomp", "/sockjs/stomp", builder.start());
     }
