@@ -43,7 +43,6 @@ public class ChatEndpoint implements Subscriber {
     private Subscription subscription;
     private String room;
     private String nickname;
-    private dev.switchboard.session.MemoryBudget.Account account;
     private final ChatCodec.Decoder decoder = new ChatCodec.Decoder();
     private final ChatCodec.Encoder encoder = new ChatCodec.Encoder();
 
@@ -57,7 +56,6 @@ public class ChatEndpoint implements Subscriber {
         this.room = room;
         connection = WebSocketConnection.open(session, config);
         inbound = dev.switchboard.security.InboundRate.forEndpoint(config);
-        account = chatService.budget().open(connection.info().remoteAddress());
         decoder.init(config);
         encoder.init(config);
         if (!ChatService.validRoom(room)) {
@@ -129,7 +127,7 @@ public class ChatEndpoint implements Subscriber {
 
     @Override
     public dev.switchboard.session.MemoryBudget.Account account() {
-        return account;
+        return connection == null ? null : connection.account();
     }
 
     private boolean withinRate(int size, boolean last) {
@@ -148,10 +146,6 @@ public class ChatEndpoint implements Subscriber {
         }
         if (connection != null) {
             connection.onClose();
-        }
-        if (account != null) {
-            account.close();
-            account = null;
         }
         decoder.destroy();
         encoder.destroy();

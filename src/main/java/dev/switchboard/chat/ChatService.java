@@ -107,9 +107,7 @@ public final class ChatService implements Broker.SubscriptionListener {
         return broker;
     }
 
-    MemoryBudget budget() {
-        return budget;
-    }
+
 
     /** A notice for one client (an error in what it sent, say). */
     ChatMessage notice(String room, String text) {

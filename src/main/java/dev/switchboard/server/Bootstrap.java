@@ -75,18 +75,18 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.BINARY_MESSAGE_MAX), settings.get(Settings.IDLE_TIMEOUT),
                 settings.get(Settings.SEND_TIMEOUT), settings.get(Settings.OUTBOUND_QUEUE_MAX));
         SessionRegistry registry = new SessionRegistry();
+        MemoryBudget budget = new MemoryBudget(new MemoryBudget.Limits(settings.get(LimitSettings.MEMORY_BUDGET),
+                settings.get(LimitSettings.MEMORY_BUDGET_ADDRESS), settings.get(LimitSettings.MEMORY_BUDGET_SESSION),
+                settings.get(LimitSettings.DESTINATIONS_PER_ADDRESS_MAX)));
         ScheduledThreadPoolExecutor background = background(contextName(context));
         WriterPool writers = new WriterPool("switchboard" + (contextName(context).equals("/") ? ""
                 : contextName(context).replace('/', '-')) + "-writer", Math.max(1, Runtime.getRuntime().availableProcessors()));
         HandshakePolicy handshake = new HandshakePolicy(settings.get(Settings.ALLOWED_ORIGINS),
-                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers),
+                settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers, budget),
                 new Admission.Limits(settings.get(LimitSettings.CONNECTIONS_MAX),
                         settings.get(LimitSettings.CONNECTIONS_PER_ADDRESS_MAX), settings.get(LimitSettings.HANDSHAKE_RATE)));
         background.scheduleWithFixedDelay(handshake.admission()::forgetIdle, 10, 10, TimeUnit.SECONDS);
         Jsonb jsonb = JsonbBuilder.create();
-        MemoryBudget budget = new MemoryBudget(new MemoryBudget.Limits(settings.get(LimitSettings.MEMORY_BUDGET),
-                settings.get(LimitSettings.MEMORY_BUDGET_ADDRESS), settings.get(LimitSettings.MEMORY_BUDGET_SESSION),
-                settings.get(LimitSettings.DESTINATIONS_PER_ADDRESS_MAX)));
         StompServer stomp;
         try {
             stomp = stompServer(settings, budget, background, jsonb, context.getClassLoader());

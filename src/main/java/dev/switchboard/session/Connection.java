@@ -19,6 +19,13 @@ public interface Connection {
     ConnectionInfo info();
 
     /**
+     * What this connection is charged for what it makes the server hold (its outbound backlog;
+     * the protocol's frames, transactions and queued messages). Opened with the connection,
+     * closed when it ends.
+     */
+    MemoryBudget.Account account();
+
+    /**
      * Queues a text message; it leaves in order, without blocking the caller. Returns false when
      * the connection is closed or was just closed because its outbound queue is full.
      */

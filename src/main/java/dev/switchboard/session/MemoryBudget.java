@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The bytes clients make the server hold — messages waiting in queues or unacknowledged,
- * transactions, frames being assembled, chat history — counted against three limits at once:
+ * transactions, frames being assembled, chat history, outbound backlogs of readers that fall
+ * behind (see {@link OutboundGrant}) — counted against three limits at once:
  * the session's, the client address's and the node's. A reservation that would take any of them
  * over is refused whole, so one client fills its own share and stops there, and all clients
  * together stop before the heap does.
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class MemoryBudget {
 
     /** What the bytes are, for {@code /stats}. */
-    public enum Use { QUEUED, TRANSACTIONS, FRAMES, CHAT }
+    public enum Use { QUEUED, TRANSACTIONS, FRAMES, CHAT, OUTBOUND }
 
     /** Which limit refused a reservation. */
     public enum Level { SESSION, ADDRESS, NODE }

@@ -88,6 +88,7 @@ final class OutboundQueue {
     private final MessageFraming framing;
     private final Consumer<Throwable> onFailure;
     private final SendHandler handler = this::onSent;
+    private final OutboundGrant grant;   // guarded by lock
 
     private final Object lock = new Object();
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
@@ -106,7 +107,7 @@ final class OutboundQueue {
      */
     OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
                   Consumer<Throwable> onFailure) {
-        this(remote, null, null, maxQueued, stall, coalesce, null, onFailure);
+        this(remote, null, null, maxQueued, stall, coalesce, null, onFailure, MemoryBudget.unlimited().node());
     }
 
     /**
@@ -115,7 +116,9 @@ final class OutboundQueue {
      * by it, several to a frame when coalescing.
      */
     OutboundQueue(RemoteEndpoint.Async remote, RemoteEndpoint.Basic basic, Runnable directEnded, long maxQueued,
-                  java.time.Duration stall, boolean coalesce, MessageFraming framing, Consumer<Throwable> onFailure) {
+                  java.time.Duration stall, boolean coalesce, MessageFraming framing, Consumer<Throwable> onFailure,
+                  MemoryBudget.Account account) {
+        this.grant = new OutboundGrant(account);
         this.directEnded = directEnded;
         this.framing = framing;
         this.remote = remote;
@@ -149,9 +152,11 @@ final class OutboundQueue {
                 return Offer.CLOSED;
             }
             if (queuedSize > 0 && (queuedSize + size > max
-                    || (inFlightSize > 0 && System.nanoTime() - sendStarted > stallNanos))) {
+                    || (inFlightSize > 0 && System.nanoTime() - sendStarted > stallNanos)
+                    || !grant.cover(queuedSize + size))) {
                 shut = true;
                 pending.clear();
+                grant.releaseAll();
                 return Offer.OVERFLOW;
             }
             pending.add(message);
@@ -178,6 +183,7 @@ final class OutboundQueue {
         synchronized (lock) {
             shut = true;
             pending.clear();
+            grant.releaseAll();
         }
     }
 
@@ -239,6 +245,7 @@ final class OutboundQueue {
                 }
                 synchronized (lock) {
                     queuedSize -= inFlightSize;
+                    grant.shrunk(queuedSize);
                     inFlightSize = 0;
                     inSend = false;
                     if (!pending.isEmpty() && !shut) {
@@ -384,6 +391,7 @@ final class OutboundQueue {
         }
         synchronized (lock) {
             queuedSize -= inFlightSize;
+            grant.shrunk(queuedSize);
             inFlightSize = 0;
             sendDone = true;
             if (inSend) {
@@ -399,6 +407,7 @@ final class OutboundQueue {
             draining = false;
             inSend = false;
             pending.clear();
+            grant.releaseAll();
         }
         onFailure.accept(cause);
         runWhenDrained();

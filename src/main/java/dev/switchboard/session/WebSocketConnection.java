@@ -26,6 +26,7 @@ public final class WebSocketConnection implements Connection {
     private final Session ws;
     private final SessionEnvironment environment;
     private final ConnectionInfo info;
+    private final MemoryBudget.Account account;
     private final OutboundQueue outbound;
     private final TextAssembler text;
     private final BinaryAssembler binary;
@@ -42,6 +43,7 @@ public final class WebSocketConnection implements Connection {
         this.ws = ws;
         this.environment = environment;
         this.info = info;
+        this.account = environment.budget().open(info.remoteAddress());
         SessionLimits limits = environment.limits();
         this.text = new TextAssembler(limits.textMessageMax());
         this.binary = new BinaryAssembler(limits.binaryMessageMax());
@@ -51,7 +53,7 @@ public final class WebSocketConnection implements Connection {
         ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
         this.outbound = new OutboundQueue(ws.getAsyncRemote(), ws.getBasicRemote(),
                 environment.registry()::countDirectWritesEnded, limits.outboundMax(),
-                limits.sendTimeout(), coalesce, framing, this::sendFailed);
+                limits.sendTimeout(), coalesce, framing, this::sendFailed, account);
     }
 
     /**
@@ -169,6 +171,7 @@ public final class WebSocketConnection implements Connection {
         outbound.shut();
         if (removed.compareAndSet(false, true)) {
             environment.registry().remove(this);
+            account.close();
         }
     }
 
@@ -185,6 +188,11 @@ public final class WebSocketConnection implements Connection {
     @Override
     public ConnectionInfo info() {
         return info;
+    }
+
+    @Override
+    public MemoryBudget.Account account() {
+        return account;
     }
 
     @Override

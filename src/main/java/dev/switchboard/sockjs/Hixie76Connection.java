@@ -44,6 +44,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
     private long key1;
     private long key2;
     private ConnectionInfo info;
+    private dev.switchboard.session.MemoryBudget.Account account;
     private SessionEnvironment environment;
     private final String id = "hixie76-" + IDS.incrementAndGet();
 
@@ -73,6 +74,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         this.key1 = key1;
         this.key2 = key2;
         this.info = info;
+        this.account = server.environment().budget().open(info.remoteAddress());
         this.environment = server.environment();
     }
 
@@ -349,6 +351,11 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
     }
 
     @Override
+    public dev.switchboard.session.MemoryBudget.Account account() {
+        return account;
+    }
+
+    @Override
     public ConnectionInfo info() {
         return info;
     }
@@ -379,6 +386,9 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         if (server != null) {
             server.untrack(this);
             environment.registry().remove(this);
+        }
+        if (account != null) {
+            account.close();
         }
         SockJsHandler.closed(handler);
         if (web != null) {

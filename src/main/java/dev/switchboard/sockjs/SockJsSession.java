@@ -30,6 +30,8 @@ final class SockJsSession implements TextConnection {
     private final ConnectionInfo info;
     private final int outboundMax;
     private final long stallNanos;
+    private final dev.switchboard.session.MemoryBudget.Account account;
+    private final dev.switchboard.session.OutboundGrant grant; // guarded by this, with pendingChars
 
     // guarded by this
     private final ArrayDeque<Object> pending = new ArrayDeque<>(); // String or String[] (parts)
@@ -48,6 +50,8 @@ final class SockJsSession implements TextConnection {
         this.sockJsId = sockJsId;
         this.id = "sockjs-" + IDS.incrementAndGet();
         this.info = info;
+        this.account = server.environment().budget().open(info.remoteAddress());
+        this.grant = new dev.switchboard.session.OutboundGrant(account);
         this.outboundMax = server.environment().limits().outboundMax();
         this.stallNanos = server.environment().limits().sendTimeout().toNanos();
         this.detachedSince = System.nanoTime();
@@ -113,6 +117,7 @@ final class SockJsSession implements TextConnection {
             closeFrame = closeFrame(1002, "Connection interrupted");
             pending.clear();
             pendingChars = 0;
+            grant.releaseAll();
         }
         server.interrupted.increment();
         ended();
@@ -140,6 +145,7 @@ final class SockJsSession implements TextConnection {
                 chars = (int) Math.min(Integer.MAX_VALUE / 2, pendingChars);
                 pending.clear();
                 pendingChars = 0;
+                grant.releaseAll();
             } else if (closeFrame != null) {
                 if (r.closeSent) {
                     r.finishing = true;
@@ -193,7 +199,7 @@ final class SockJsSession implements TextConnection {
             if (closeFrame != null) {
                 return false;
             }
-            if (pendingChars > 0 && pendingChars + chars > outboundMax
+            if (pendingChars > 0 && (pendingChars + chars > outboundMax || !grant.cover(2 * (pendingChars + chars)))
                     || receiver != null && receiver.stalledFor(System.nanoTime()) > stallNanos) {
                 wake = slowConsumer();
             } else {
@@ -213,6 +219,7 @@ final class SockJsSession implements TextConnection {
     private Receiver slowConsumer() {
         pending.clear();
         pendingChars = 0;
+        grant.releaseAll();
         closeFrame = closeFrame(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
                 "slow consumer: over " + outboundMax + " waiting to be sent");
         server.environment().registry().countClose(CloseCause.SLOW_CONSUMER);
@@ -256,6 +263,7 @@ final class SockJsSession implements TextConnection {
             if (!afterPending) {
                 pending.clear();
                 pendingChars = 0;
+                grant.releaseAll();
             }
             wake = receiver;
         }
@@ -278,6 +286,11 @@ final class SockJsSession implements TextConnection {
     @Override
     public Principal principal() {
         return info.principal();
+    }
+
+    @Override
+    public dev.switchboard.session.MemoryBudget.Account account() {
+        return account;
     }
 
     @Override
@@ -345,6 +358,10 @@ final class SockJsSession implements TextConnection {
         }
         server.closed.increment();
         server.environment().registry().remove(this);
+        synchronized (this) {
+            grant.releaseAll();
+        }
+        account.close();
         SockJsHandler.closed(h);
     }
 

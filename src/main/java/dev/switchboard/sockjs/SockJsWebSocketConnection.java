@@ -82,6 +82,11 @@ final class SockJsWebSocketConnection implements TextConnection, SockJsServer.Be
     }
 
     @Override
+    public dev.switchboard.session.MemoryBudget.Account account() {
+        return ws.account();
+    }
+
+    @Override
     public boolean sendText(String text) {
         return sent(ws.sendText(text));
     }

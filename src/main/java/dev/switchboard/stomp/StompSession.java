@@ -77,7 +77,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.binaryMessages = binaryMessages;
         StompVersion fromSubprotocol = subprotocol == null ? null : StompVersion.ofSubprotocol(subprotocol);
         this.highestAllowed = fromSubprotocol == null ? StompVersion.V1_2 : fromSubprotocol;
-        this.account = server.budget().open(connection.info() == null ? null : connection.info().remoteAddress());
+        this.account = connection.account();
         this.decoder = new StompDecoder(server.limits().beforeConnect(), StompVersion.V1_0, new StompDecoder.Allocator() {
             @Override
             public String grow(int bytes) {
@@ -544,7 +544,6 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             server.broker().unsubscribe(s);
         }
         subscriptions.clear();
-        account.close();
     }
 
     // ---- deliveries (publishers' threads) ---------------------------------------------------

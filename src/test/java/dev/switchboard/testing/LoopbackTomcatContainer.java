@@ -85,6 +85,8 @@ public class LoopbackTomcatContainer implements DeployableContainer<LoopbackTomc
     @Override
     public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
         File war = appBase.resolve(archive.getName()).toFile();
+        // a directory unpacked by an earlier run that was killed would be deployed instead of this WAR
+        deleteTree(appBase.resolve(archive.getName().replaceFirst("\\.war$", "")));
         archive.as(ZipExporter.class).exportTo(war, true);
         String path = contextPath(archive);
 
@@ -117,6 +119,19 @@ public class LoopbackTomcatContainer implements DeployableContainer<LoopbackTomc
             tomcat.getHost().removeChild(context);
         }
         appBase.resolve(archive.getName()).toFile().delete();
+    }
+
+    private static void deleteTree(Path dir) throws DeploymentException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new DeploymentException("cannot remove the stale unpacked " + dir, e);
+        }
     }
 
     private static String contextPath(Archive<?> archive) {

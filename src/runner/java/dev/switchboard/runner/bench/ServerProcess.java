@@ -50,6 +50,15 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #switchboard(Path, List)} with settings as environment variables ({@code SWITCHBOARD_...}). */
     static ServerProcess switchboard(Path war, List<String> jvmFlags, Map<String, String> settings, String name)
             throws Exception {
+        return switchboard(war, jvmFlags, settings, name, true);
+    }
+
+    /**
+     * As above; with {@code liftClientLimits} false the per-address and per-connection abuse limits
+     * keep their defaults (the attack suite, whose clients come from addresses of their own).
+     */
+    static ServerProcess switchboard(Path war, List<String> jvmFlags, Map<String, String> settings, String name,
+                                     boolean liftClientLimits) throws Exception {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
@@ -66,9 +75,11 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(new File("target/stomp-benchmark-switchboard.log"));
         // every benchmark client comes from 127.0.0.1 and publishers send as fast as they can:
         // the per-address and per-connection abuse limits are lifted (the attack suite sets its own)
-        builder.environment().putAll(Map.of("SWITCHBOARD_HANDSHAKE_RATE", "0",
-                "SWITCHBOARD_CONNECTIONS_MAX", "200000", "SWITCHBOARD_CONNECTIONS_PER_ADDRESS_MAX", "200000",
-                "SWITCHBOARD_INBOUND_MESSAGES_RATE", "0", "SWITCHBOARD_INBOUND_BYTES_RATE", "0"));
+        if (liftClientLimits) {
+            builder.environment().putAll(Map.of("SWITCHBOARD_HANDSHAKE_RATE", "0",
+                    "SWITCHBOARD_CONNECTIONS_MAX", "200000", "SWITCHBOARD_CONNECTIONS_PER_ADDRESS_MAX", "200000",
+                    "SWITCHBOARD_INBOUND_MESSAGES_RATE", "0", "SWITCHBOARD_INBOUND_BYTES_RATE", "0"));
+        }
         builder.environment().putAll(settings);
         return started(name, port, "/stomp", "/sockjs/stomp", builder.start());
     }

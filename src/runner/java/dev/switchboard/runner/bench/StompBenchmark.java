@@ -24,7 +24,8 @@ import java.util.Map;
  * {@code --subscribers 100,1000}, {@code --step-seconds S} (3), {@code --sockjs websocket,xhr_streaming|none}
  * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100),
  * {@code --with-floor false} (no floor column), {@code --fixed-only true} (of the fan-out groups only
- * the fixed-rate latency steps); {@code -Dbench.debug=true} prints how many STOMP frames each
+ * the fixed-rate latency steps), {@code --attacks true} (instead: the {@link AttackSuite}, each attack
+ * for {@code --attack-seconds S}, 30); {@code -Dbench.debug=true} prints how many STOMP frames each
  * received WebSocket message carried, and per message when its first subscriber got it and how
  * long the last one waited after that.
  */
@@ -78,6 +79,8 @@ public final class StompBenchmark {
         double stepSeconds = 3;
         boolean withBinary = false;
         boolean withFloor = true;
+        boolean attacks = false;
+        double attackSeconds = 30;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
@@ -94,11 +97,17 @@ public final class StompBenchmark {
                 case "--fixed-seconds" -> FIXED_SECONDS = Double.parseDouble(args[i + 1]);
                 case "--fixed-only" -> FIXED_ONLY = Boolean.parseBoolean(args[i + 1]);
                 case "--sockjs-subscribers" -> SOCKJS_SUBSCRIBERS = Integer.parseInt(args[i + 1]);
+                case "--attacks" -> attacks = Boolean.parseBoolean(args[i + 1]);
+                case "--attack-seconds" -> attackSeconds = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (war == null || !Files.exists(war)) {
             throw new IllegalArgumentException("--war must name the built WAR (mvn package)");
+        }
+        if (attacks) {
+            AttackSuite.run(war, attackSeconds);
+            return;
         }
         if (!"switchboard".equals(only) && !Files.exists(peer)) {
             throw new IllegalArgumentException("the Spring peer is not built: " + peer.toAbsolutePath()
@@ -225,7 +234,7 @@ public final class StompBenchmark {
         return Double.isNaN(ms) ? "no answer in 10 s" : String.format(Locale.ROOT, "yes (%.0f ms)", ms);
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.printf(Locale.ROOT, format + "%n", args);
         System.out.flush();
     }
