@@ -96,8 +96,10 @@ public final class Bootstrap implements ServletContextListener {
             throw e;
         }
         handshake.provide(StompServer.KEY, stomp);
-        handshake.provide(InboundRate.Limits.KEY, new InboundRate.Limits(
-                settings.get(LimitSettings.INBOUND_MESSAGES_RATE), settings.get(LimitSettings.INBOUND_BYTES_RATE)));
+
+        InboundRate.Limits inbound = new InboundRate.Limits(
+                settings.get(LimitSettings.INBOUND_MESSAGES_RATE), settings.get(LimitSettings.INBOUND_BYTES_RATE));
+        handshake.provide(InboundRate.Limits.KEY, inbound);
         ChatService chat = new ChatService(stomp.broker(), budget, jsonb, stomp::nextMessageId, new ChatService.Limits(
                 settings.get(Settings.CHAT_HISTORY_SIZE), settings.get(Settings.CHAT_MESSAGE_MAX),
                 settings.get(Settings.CHAT_ROOMS_MAX), settings.get(LimitSettings.CHAT_HISTORY_BYTES_MAX),
@@ -107,7 +109,7 @@ public final class Bootstrap implements ServletContextListener {
         stomp.router().register(new ChatHandler(chat));
         handshake.provide(ChatService.KEY, chat);
         context.setAttribute(ChatService.KEY, chat);
-        SockJsServer sockjs = sockJsServer(settings, handshake, stomp, context.getContextPath());
+        SockJsServer sockjs = sockJsServer(settings, handshake, stomp, context.getContextPath(), inbound, registry);
         handshake.provide(SockJsServer.KEY, sockjs);
         context.setAttribute(SockJsServer.KEY, sockjs);
 
@@ -122,7 +124,7 @@ public final class Bootstrap implements ServletContextListener {
     }
 
     private static SockJsServer sockJsServer(Settings settings, HandshakePolicy handshake, StompServer stomp,
-                                             String contextPath) {
+                                             String contextPath, InboundRate.Limits inbound, SessionRegistry registry) {
         Set<String> disabled = Set.copyOf(settings.get(Settings.SOCKJS_TRANSPORTS_DISABLED));
         boolean websocket = !disabled.contains("websocket");
         List<SockJsService> services = new ArrayList<>();
@@ -153,6 +155,9 @@ public final class Bootstrap implements ServletContextListener {
         if (clientUrl.startsWith("/")) {
             clientUrl = contextPath + clientUrl;
         }
+        services.replaceAll(service -> new SockJsService(service.name(),
+                SockJsApplications.rateLimited(service.application(), inbound, registry), service.websocket(),
+                service.cookieNeeded(), service.streamLimit(), service.disabledTransports()));
         return new SockJsServer(services, new SockJsServer.Options(settings.get(Settings.SOCKJS_HEARTBEAT),
                 settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl), handshake);
     }

@@ -18,7 +18,7 @@ public final class SessionRegistry {
 
     /** Why a connection was closed by us, for counting. */
     public enum CloseCause {
-        MESSAGE_TOO_BIG, SLOW_CONSUMER, SEND_FAILED, HANDLER_ERROR, SHUTDOWN, RATE_LIMITED
+        MESSAGE_TOO_BIG, SLOW_CONSUMER, SEND_FAILED, HANDLER_ERROR, SHUTDOWN, RATE_LIMITED, OVER_BUDGET
     }
 
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
@@ -112,6 +112,7 @@ public final class SessionRegistry {
         out.put("closedHandlerError", closedBy.get(CloseCause.HANDLER_ERROR).sum());
         out.put("closedShutdown", closedBy.get(CloseCause.SHUTDOWN).sum());
         out.put("closedRateLimited", closedBy.get(CloseCause.RATE_LIMITED).sum());
+        out.put("closedOverBudget", closedBy.get(CloseCause.OVER_BUDGET).sum());
         out.put("directWritesEnded", directWritesEnded.sum());
         return out;
     }

@@ -28,6 +28,8 @@ public final class WebSocketConnection implements Connection {
     private final ConnectionInfo info;
     private final MemoryBudget.Account account;
     private final OutboundQueue outbound;
+    /** Bytes of a message arriving in parts, charged to the budget until it is whole. */
+    private long assembling;
     private final TextAssembler text;
     private final BinaryAssembler binary;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -37,6 +39,14 @@ public final class WebSocketConnection implements Connection {
 
     /** Tomcat's user property bounding its blocking sends, which include the close frame. */
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+    /**
+     * Tomcat's user property bounding how long a session we closed waits for the client's close
+     * frame before the socket is dropped (default 30 s). Until then Tomcat keeps the session's
+     * buffers (~34 KB): a client that never answers our close would otherwise hold them that long.
+     */
+    private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+    private static final long CLOSE_HANDSHAKE_WAIT_MILLIS = 2000;
 
     private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info, boolean coalesce,
                                 MessageFraming framing) {
@@ -51,6 +61,7 @@ public final class WebSocketConnection implements Connection {
         ws.getAsyncRemote().setSendTimeout(limits.sendTimeout().toMillis());
         // A close waits for the write in flight; to a stalled reader that must not take long.
         ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
+        ws.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, CLOSE_HANDSHAKE_WAIT_MILLIS);
         this.outbound = new OutboundQueue(ws.getAsyncRemote(), ws.getBasicRemote(),
                 environment.registry()::countDirectWritesEnded, limits.outboundMax(),
                 limits.sendTimeout(), coalesce, framing, this::sendFailed, account);
@@ -107,8 +118,34 @@ public final class WebSocketConnection implements Connection {
         }
     }
 
+    /**
+     * Charges a message part held until its message is whole to the budget (released with the
+     * last part); false, with the connection closed 1013 and counted, when the budget is full.
+     * Called on the container's thread for this connection, one part at a time.
+     */
+    private synchronized boolean holdPart(long bytes, boolean last) {
+        if (last) {
+            account.release(MemoryBudget.Use.FRAMES, assembling);
+            assembling = 0;
+            return true;
+        }
+        try {
+            account.reserve(MemoryBudget.Use.FRAMES, bytes);
+            assembling += bytes;
+            return true;
+        } catch (MemoryBudget.Refused e) {
+            account.release(MemoryBudget.Use.FRAMES, assembling);
+            assembling = 0;
+            closeFor(CloseCause.OVER_BUDGET, new CloseReason(CloseCodes.TRY_AGAIN_LATER, "over memory budget"));
+            return false;
+        }
+    }
+
     /** One part of a text message in; the whole message once complete, else null. */
     public String onText(String part, boolean last) {
+        if (!holdPart(2L * part.length(), last)) {
+            return null;
+        }
         try {
             String whole = text.append(part, last);
             if (whole != null) {
@@ -123,6 +160,9 @@ public final class WebSocketConnection implements Connection {
 
     /** One part of a binary message in; the whole message once complete, else null. */
     public ByteBuffer onBinary(ByteBuffer part, boolean last) {
+        if (!holdPart(part.remaining(), last)) {
+            return null;
+        }
         try {
             ByteBuffer whole = binary.append(part, last);
             if (whole != null) {
@@ -168,6 +208,10 @@ public final class WebSocketConnection implements Connection {
     /** The endpoint's {@code @OnClose}. */
     public void onClose() {
         closing.set(true);
+        synchronized (this) {
+            account.release(MemoryBudget.Use.FRAMES, assembling); // a message that never completed
+            assembling = 0;
+        }
         outbound.shut();
         if (removed.compareAndSet(false, true)) {
             environment.registry().remove(this);

@@ -27,6 +27,14 @@ public final class StompDecoder {
          * @param receipt the bad frame's {@code receipt} header when it was read, else null
          */
         void malformed(String reason, String receipt);
+
+        /**
+         * The frame being read would hold more memory than the {@link Allocator} grants; the
+         * decoder accepts nothing more. By default reported as a malformation.
+         */
+        default void refused(String reason, String receipt) {
+            malformed(reason, receipt);
+        }
     }
 
     /**
@@ -315,20 +323,32 @@ public final class StompDecoder {
         }
     }
 
+    /** Copies body bytes up to the NUL that ends the frame, a run at a time. */
     private void readBodyToNul(ByteBuffer in, Sink sink) {
         while (in.hasRemaining()) {
-            byte b = in.get();
-            if (b == 0) {
+            int start = in.position();
+            int end = in.limit();
+            int nul = start;
+            while (nul < end && in.get(nul) != 0) {
+                nul++;
+            }
+            int n = nul - start;
+            if (n > 0) {
+                if (!countFrameBytes(n, sink)) {
+                    return;
+                }
+                if (bodyLength + n > body.length
+                        && !holdBody(Math.min(limits.frameMax(), Math.max(bodyLength + n, body.length * 2)), sink)) {
+                    return;
+                }
+                in.get(body, bodyLength, n);
+                bodyLength += n;
+            }
+            if (nul < end) {
+                in.get(); // the NUL
                 finishFrame(sink);
                 return;
             }
-            if (!countFrameBytes(1, sink)) {
-                return;
-            }
-            if (bodyLength == body.length && !holdBody(Math.min(limits.frameMax(), body.length * 2), sink)) {
-                return;
-            }
-            body[bodyLength++] = b;
         }
     }
 
@@ -356,7 +376,10 @@ public final class StompDecoder {
         int more = size - charged;
         String refused = more > 0 ? allocator.grow(more) : null;
         if (refused != null) {
-            fail(sink, refused);
+            String receipt = command == null ? null : headers.first("receipt");
+            state = State.BROKEN;
+            dropBody();
+            sink.refused(refused, receipt);
             return false;
         }
         charged = Math.max(charged, size);

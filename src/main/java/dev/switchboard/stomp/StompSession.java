@@ -86,7 +86,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
                     return null;
                 } catch (MemoryBudget.Refused e) {
                     server.metrics().overBudget.increment();
-                    return "frame refused: " + e.getMessage();
+                    return "the frame cannot be held: " + e.getMessage();
                 }
             }
 
@@ -183,6 +183,11 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     public void malformed(String reason, String receipt) {
         server.metrics().malformedFrames.increment();
         error("malformed frame", reason, receipt, CloseCodes.PROTOCOL_ERROR);
+    }
+
+    @Override
+    public void refused(String reason, String receipt) {
+        error("over memory budget", reason, receipt, CloseCodes.VIOLATED_POLICY);
     }
 
     @Override

@@ -58,6 +58,49 @@ class HostileClientTest {
     @ArquillianResource
     URL base;
 
+    /** Polls /health every 50 ms while a test runs; every answer must be 200 within 2 s. */
+    private Thread healthWatch;
+    private final java.util.concurrent.atomic.AtomicInteger healthAnswers = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<String> healthFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    @org.junit.jupiter.api.BeforeEach
+    void watchHealth() {
+        healthWatch = new Thread(() -> {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                            URI.create(base + "health")).timeout(Duration.ofSeconds(2)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        healthFailure.compareAndSet(null, "status " + r.statusCode());
+                    }
+                    healthAnswers.incrementAndGet();
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    healthFailure.compareAndSet(null, e.toString());
+                }
+            }
+        }, "health-watch");
+        healthWatch.setDaemon(true);
+        healthWatch.start();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void healthAnsweredAllAlong() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (healthAnswers.get() == 0 && healthFailure.get() == null && System.nanoTime() < deadline) {
+            Thread.sleep(10); // a test shorter than one request: wait for its first answer
+        }
+        healthWatch.interrupt();
+        healthWatch.join(5000);
+        assertEquals(null, healthFailure.get(), "/health failed during the attack");
+        assertTrue(healthAnswers.get() > 0, "/health was never asked");
+    }
+
     private URI stomp() {
         return URI.create(base.toString().replaceFirst("^http", "ws") + "stomp");
     }

@@ -156,10 +156,12 @@ final class ServerProcess implements AutoCloseable {
         MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
                 ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
         for (int i = 0; i < 3; i++) {
+            if (i > 0) {
+                Thread.sleep(300);
+            }
             memory.gc();
-            Thread.sleep(300);
         }
-        return memory.getHeapMemoryUsage().getUsed();
+        return memory.getHeapMemoryUsage().getUsed(); // read at once: a server under load allocates on
     }
 
     /**
