@@ -3,7 +3,7 @@ package dev.switchboard.session;
 /**
  * The part of a connection's outbound backlog charged to the memory budget. The first
  * {@link #FREE} bytes of a backlog are the connection's own (bounded by the number of
- * connections); past them the backlog is charged to the connection's account in
+ * connections: 10,000 × 16 KiB at most); past them the backlog is charged to the connection's account in
  * {@link #CHUNK}-sized grants, so a reader that keeps up never touches the budget, and one that
  * falls behind takes its share of the node until it is cut. A refused grant makes the connection
  * a slow consumer (closed with 1008 and counted).
@@ -12,7 +12,7 @@ package dev.switchboard.session;
  */
 public final class OutboundGrant {
 
-    static final long FREE = 64 * 1024;
+    static final long FREE = 16 * 1024;
     static final long CHUNK = 64 * 1024;
 
     private final MemoryBudget.Account account;

@@ -1,6 +1,9 @@
 package dev.switchboard.stomp;
 
+import dev.switchboard.broker.AckMode;
 import dev.switchboard.broker.Message;
+import dev.switchboard.broker.Subscription;
+import dev.switchboard.session.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -26,8 +29,13 @@ final class MessageWire {
     final String tail;
     final byte[] headBytes;
     final byte[] tailBytes;
+    private final StompVersion version;
+    private final String messageId;
 
-    private MessageWire(String head, String tail, byte[] headBytes, byte[] tailBytes) {
+    private MessageWire(StompVersion version, String messageId, String head, String tail, byte[] headBytes,
+                        byte[] tailBytes) {
+        this.version = version;
+        this.messageId = messageId;
         this.head = head;
         this.tail = tail;
         this.headBytes = headBytes;
@@ -69,12 +77,42 @@ final class MessageWire {
         String headText = head.toString();
         byte[] headBytes = headText.getBytes(StandardCharsets.UTF_8);
         if (message.text() != null) {
-            return new MessageWire(headText, tailHead + message.text() + '\0', headBytes, tail);
+            return new MessageWire(version, message.id(), headText, tailHead + message.text() + '\0', headBytes, tail);
         }
-        return new MessageWire(null, null, headBytes, tail);
+        return new MessageWire(version, message.id(), null, null, headBytes, tail);
     }
 
     int byteLength(byte[] deliveryLines) {
         return headBytes.length + deliveryLines.length + tailBytes.length;
+    }
+
+    /** A subscription's own header line, encoded once at SUBSCRIBE, as text and bytes (the subscription's tag). */
+    record Tag(String subscriptionLine, byte[] subscriptionBytes) { }
+
+    /**
+     * Queues this MESSAGE for one subscription on {@code connection}: the shared head and tail
+     * around the subscription's own lines (its {@link Tag}, plus {@code ack} in 1.2 when it
+     * acknowledges, and {@code redelivered}). Returns the bytes (or characters) queued, or -1
+     * when the connection refused it.
+     */
+    long sendTo(Connection connection, Subscription subscription, boolean redelivered, boolean binaryMessages) {
+        Tag tag = (Tag) subscription.tag();
+        boolean acks = version == StompVersion.V1_2 && subscription.ack() != AckMode.AUTO;
+        String lines = tag.subscriptionLine();
+        if (acks || redelivered) {
+            StringBuilder more = new StringBuilder(lines);
+            if (acks) {
+                StompEncoder.appendHeader(more, "ack", messageId, version, true);
+            }
+            if (redelivered) {
+                more.append("redelivered:true\n");
+            }
+            lines = more.toString();
+        }
+        if (text() && !binaryMessages) {
+            return connection.sendTextBatched(head, lines, tail) ? head.length() + lines.length() + tail.length() : -1;
+        }
+        byte[] lineBytes = acks || redelivered ? lines.getBytes(StandardCharsets.UTF_8) : tag.subscriptionBytes();
+        return connection.sendBinaryBatched(headBytes, lineBytes, tailBytes) ? byteLength(lineBytes) : -1;
     }
 }

@@ -395,8 +395,13 @@ public final class StompDecoder {
         }
     }
 
-    /** The feeding side is done with this decoder (the connection closed): whatever it holds is released. */
+    /**
+     * The feeding side is done with this decoder (the session ended, possibly from inside a
+     * {@link Sink} call): it reads nothing more, not even the rest of the bytes being fed, and
+     * whatever it holds is released.
+     */
     public void release() {
+        state = State.BROKEN;
         dropBody();
     }
 

@@ -393,6 +393,40 @@ class HostileClientTest {
         }
     }
 
+    /**
+     * Readers that stop reading: each backlog past 16 KiB is charged to its address, so eight
+     * stalled readers on one address are cut at the address's share (before each reaches the
+     * per-connection `outbound.queue.max` of 1 MiB), and the charge comes back.
+     */
+    @Test
+    void stalledReadersAreCutAtTheirAddresssShare() throws Exception {
+        long refusedBefore = stat("refusedAddress");
+        List<RawWebSocket> stalled = new ArrayList<>();
+        try (StompTestClient publisher = StompTestClient.connect(stomp())) {
+            for (int i = 0; i < 8; i++) {
+                RawWebSocket ws = attacker(stomp(), "127.0.0.11");
+                ws.sendText("SUBSCRIBE\nid:s\ndestination:/topic/stall\nreceipt:r\n\n\0");
+                assertTrue(ws.read(Duration.ofSeconds(5)).text().startsWith("RECEIPT"));
+                stalled.add(ws); // and never read again
+            }
+            String body = "s".repeat(16_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int sent = 0;
+            while (stat("refusedAddress") == refusedBefore && System.nanoTime() < deadline) {
+                for (int i = 0; i < 20; i++, sent++) {
+                    publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/topic/stall").withBody(body));
+                }
+                publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/topic/none", "receipt", "p" + sent));
+                publisher.expect(StompCommand.RECEIPT);
+            }
+            assertTrue(stat("refusedAddress") > refusedBefore, "no address refusal after " + sent + " messages: " + stats());
+            assertTrue(stat("closedSlowConsumer") >= 1);
+        } finally {
+            stalled.forEach(RawWebSocket::close);
+        }
+        await("outbound bytes charged", statOf("outbound"), 0);
+    }
+
     /** A transaction is bounded in bytes by the session's budget, not only in frames. */
     @Test
     void aTransactionStopsAtTheSessionsBudget() throws Exception {

@@ -89,4 +89,31 @@ class StompDecoderFuzzTest {
         assertEquals(0, ledger.held, "every byte charged is given back");
         assertTrue(ledger.peak <= SMALL.frameMax());
     }
+
+    /** A sink that ends its session on the first frame, as an ERROR does: the rest of the input charges nothing. */
+    @Property(tries = 300)
+    void aSessionEndedInsideAFrameLeavesNothingCharged(@ForAll("inputs") byte[] input) {
+        Ledger ledger = new Ledger(600);
+        StompDecoder[] decoder = new StompDecoder[1];
+        int[] frames = new int[1];
+        StompDecoder.Sink sink = new StompDecoder.Sink() {
+            @Override
+            public void frame(StompFrame frame) {
+                frames[0]++;
+                decoder[0].release();
+            }
+
+            @Override
+            public void heartbeat() {
+            }
+
+            @Override
+            public void malformed(String reason, String receipt) {
+            }
+        };
+        decoder[0] = new StompDecoder(SMALL, StompVersion.V1_2, ledger);
+        decoder[0].feed(ByteBuffer.wrap(input), sink);
+        assertTrue(frames[0] <= 1);
+        assertEquals(0, ledger.held);
+    }
 }
