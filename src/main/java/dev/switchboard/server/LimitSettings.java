@@ -41,10 +41,14 @@ public final class LimitSettings {
             text -> SettingValues.atLeast(1, SettingValues.count(text)));
 
     public static final Setting<Integer> CONNECTIONS_MAX = new Setting<>(
-            "connections.max", "count", "10000",
+            "connections.max", "count or auto", "auto",
             "Most open connections (WebSockets and SockJS sessions) on this deployment. A handshake"
-                    + " or new SockJS session past it is answered HTTP 503 before any session state is made.",
-            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+                    + " or new SockJS session past it is answered HTTP 503 before any session state is made."
+                    + " `auto`: one per 100 KiB of the JVM's largest heap (10485 with `-Xmx1g`; an idle STOMP"
+                    + " session takes ~42 KB, Tomcat's share included, and `memory.budget` needs its part).",
+            text -> text.trim().equalsIgnoreCase("auto")
+                    ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / (100 * 1024)))
+                    : SettingValues.atLeast(1, SettingValues.count(text)));
 
     public static final Setting<Integer> CONNECTIONS_PER_ADDRESS_MAX = new Setting<>(
             "connections.per.address.max", "count", "200",

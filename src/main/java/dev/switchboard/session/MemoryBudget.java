@@ -121,7 +121,7 @@ public final class MemoryBudget {
     private static final class Address {
         final String name;
         final AtomicLong used = new AtomicLong();
-        int sessions;      // guarded by the map's per-key lock
+        volatile int sessions; // changed under the map's per-key lock; read alone as a hint
         int destinations;  // guarded by the map's per-key lock
 
         Address(String name) {
@@ -179,8 +179,8 @@ public final class MemoryBudget {
             undoSession(bytes);
             MemoryBudget.this.used.addAndGet(-bytes);
             usedBy.get(use).add(-bytes);
-            if (address != null && address.used.addAndGet(-bytes) == 0) {
-                dropIfEmpty(address);
+            if (address != null && address.used.addAndGet(-bytes) == 0 && address.sessions == 0) {
+                dropIfEmpty(address); // a live session's close drops the entry: no map lock per release
             }
         }
 

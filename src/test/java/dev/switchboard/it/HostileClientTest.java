@@ -394,7 +394,7 @@ class HostileClientTest {
     }
 
     /**
-     * Readers that stop reading: each backlog past 16 KiB is charged to its address, so eight
+     * Readers that stop reading: each backlog past 64 KiB is charged to its address, so eight
      * stalled readers on one address are cut at the address's share (before each reaches the
      * per-connection `outbound.queue.max` of 1 MiB), and the charge comes back.
      */
