@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** STOMP over WebSocket on the wire, frame by frame, against the real endpoint in Tomcat. */
 @ExtendWith(ArquillianExtension.class)
-class StompProtocolTest {
+class StompProtocolIT {
 
     private static final Duration QUIET = Duration.ofMillis(300);
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * real clients read binary MESSAGE frames.
  */
 @ExtendWith(ArquillianExtension.class)
-class StompLimitsTest {
+class StompLimitsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

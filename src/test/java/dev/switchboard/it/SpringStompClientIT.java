@@ -39,7 +39,7 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
  * covered by the stompjs test and the protocol test.
  */
 @ExtendWith(ArquillianExtension.class)
-class SpringStompClientTest {
+class SpringStompClientIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

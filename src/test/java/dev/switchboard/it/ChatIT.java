@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code /app/chat/{room}}) and JSON clients on {@code /chat/{room}}, alone and in one room together.
  */
 @ExtendWith(ArquillianExtension.class)
-class ChatTest {
+class ChatIT {
 
     private static final Jsonb JSON = JsonbBuilder.create();
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * them) and the JDK's WebSocket client.
  */
 @ExtendWith(ArquillianExtension.class)
-class SockJsProtocolTest {
+class SockJsProtocolIT {
 
     private static final String NOT_CACHED = "no-store, no-cache, must-revalidate, max-age=0";
 

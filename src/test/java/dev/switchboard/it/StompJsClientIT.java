@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the echo handler, disconnect. The script is {@code src/test/node/stomp-e2e.mjs}.
  */
 @ExtendWith(ArquillianExtension.class)
-class StompJsClientTest {
+class StompJsClientIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * their defaults are derived from the heap (see README).
  */
 @ExtendWith(ArquillianExtension.class)
-class HostileClientTest {
+class HostileClientIT {
 
     private static final int SESSION_BUDGET = 2 << 20;
     private static final int ADDRESS_BUDGET = 4 << 20;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Connections over time: idle timeout, undeploy, and deployments refused for bad settings. */
 @ExtendWith(ArquillianExtension.class)
-class LifecycleTest {
+class LifecycleIT {
 
     @Deployment(name = "idle", testable = false)
     static WebArchive shortIdleTimeout() {

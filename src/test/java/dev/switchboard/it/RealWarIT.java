@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * way an admin deploys it, served by the same runner the README's run command starts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RealWarTest {
+class RealWarIT {
 
     private static final Path WAR = Path.of(System.getProperty("test.war", "target/test.war"));
     private static EmbeddedServer server;

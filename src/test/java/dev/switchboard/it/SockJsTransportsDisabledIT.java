@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code sockjs.transports.disabled}: the transports it names answer 404 on every service; the others work. */
 @ExtendWith(ArquillianExtension.class)
-class SockJsTransportsDisabledTest {
+class SockJsTransportsDisabledIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.Select;
  * WebSocket and once over SockJS with xhr-polling forced. Screenshots go to {@code target/}.
  */
 @ExtendWith(ArquillianExtension.class)
-class ChatBrowserTest {
+@org.junit.jupiter.api.Tag("browser")
+class ChatBrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -51,10 +52,10 @@ class ChatBrowserTest {
     }
 
     private void chat(String transport, String room) throws Exception {
-        ChromeDriver alice = SockJsBrowserTest.chromium();
+        ChromeDriver alice = SockJsBrowserIT.chromium();
         ChromeDriver bob = null;
         try {
-            bob = SockJsBrowserTest.chromium();
+            bob = SockJsBrowserIT.chromium();
             join(alice, "alice", room, transport);
             join(bob, "bob", room, transport);
             for (ChromeDriver browser : List.of(alice, bob)) {

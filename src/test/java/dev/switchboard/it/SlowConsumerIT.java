@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A client that stops reading is cut off by the outbound limit, counted, and harms nobody else. */
 @ExtendWith(ArquillianExtension.class)
-class SlowConsumerTest {
+class SlowConsumerIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

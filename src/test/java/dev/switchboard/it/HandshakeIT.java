@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * subprotocol choice, what is copied into the session, and failures isolated per connection.
  */
 @ExtendWith(ArquillianExtension.class)
-class HandshakeTest {
+class HandshakeIT {
 
     @Deployment(name = "default", testable = false)
     static WebArchive sameOrigin() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * CATALINA_BASE, the built WAR dropped into webapps/, Tomcat started from server.xml (Catalina),
  * plain ws:// on the HTTP connector and wss:// on the HTTPS one with a PKCS12 keystore made here.
  */
-class TomcatConfTest {
+class TomcatConfIT {
 
     @Test
     void serverXmlServesTheWarOverHttpAndHttps() throws Exception {

@@ -38,7 +38,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * and disconnects.
  */
 @ExtendWith(ArquillianExtension.class)
-class SockJsBrowserTest {
+@org.junit.jupiter.api.Tag("browser")
+class SockJsBrowserIT {
 
     static final List<String> TRANSPORTS = List.of("websocket", "xhr-streaming", "xhr-polling", "eventsource",
             "iframe-htmlfile", "iframe-xhr-polling", "jsonp-polling");
@@ -57,17 +58,39 @@ class SockJsBrowserTest {
     @ArquillianResource
     URL base;
 
-    /** Debian's Chromium through Debian's chromedriver; nothing is downloaded. */
+    /**
+     * A program for the browser tests: the system property {@code property} (say
+     * {@code -Dchromium=/opt/chromium/chrome}) when set, else the first {@code candidates} on the PATH.
+     */
+    static File executable(String property, String... candidates) {
+        String set = System.getProperty(property);
+        if (set != null && !set.isBlank()) {
+            return new File(set);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            for (String name : candidates) {
+                File f = new File(dir, name);
+                if (f.canExecute()) {
+                    return f;
+                }
+            }
+        }
+        throw new IllegalStateException("no " + String.join(" or ", candidates) + " on the PATH; install Debian's"
+                + " chromium and chromium-driver, set -D" + property + "=..., or leave the browser tests out with"
+                + " -Dexcluded.groups=browser");
+    }
+
+    /** Chromium through its chromedriver, both found on the PATH (Debian's); nothing is downloaded. */
     static ChromeDriver chromium() throws Exception {
         Path home = Files.createDirectories(Path.of("target", "browser-home"));
         Path profile = Files.createTempDirectory(home, "profile");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        options.setBinary(executable("chromium", "chromium", "chromium-browser", "google-chrome"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1200,900", "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingDriverExecutable(executable("chromedriver", "chromedriver"))
                 .usingAnyFreePort()
                 .withEnvironment(Map.of("HOME", home.toAbsolutePath().toString()))
                 .build();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * thousand clients that vanish leave behind: nothing.
  */
 @ExtendWith(ArquillianExtension.class)
-class SockJsSessionsTest {
+class SockJsSessionsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

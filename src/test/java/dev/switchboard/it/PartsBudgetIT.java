@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and is counted; within it, the message comes back and the charge is given back.
  */
 @ExtendWith(ArquillianExtension.class)
-class PartsBudgetTest {
+class PartsBudgetIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** /echo through a real client against Switchboard deployed in Tomcat, with the default limits. */
 @ExtendWith(ArquillianExtension.class)
-class EchoEndpointTest {
+class EchoEndpointIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
