@@ -299,6 +299,8 @@ public final class Broker {
     public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("subscriptions", topics.count() + queues.values().stream().mapToInt(MessageQueue::consumerCount).sum());
+        out.put("subscribes", counters.subscribes.sum());
+        out.put("unsubscribes", counters.unsubscribes.sum());
         out.put("topicDestinations", topics.destinationCount());
         out.put("queueDestinations", queues.size());
         out.put("published", counters.published.sum());

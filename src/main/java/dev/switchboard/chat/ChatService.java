@@ -107,8 +107,6 @@ public final class ChatService implements Broker.SubscriptionListener {
         return broker;
     }
 
-
-
     /** A notice for one client (an error in what it sent, say). */
     ChatMessage notice(String room, String text) {
         return system(room, text, null);
@@ -160,14 +158,28 @@ public final class ChatService implements Broker.SubscriptionListener {
             return; // a pattern or an odd name: it hears the topic, it is nobody's presence
         }
         String name = nameOf(s.owner().principal(), s.header("nickname"), s.owner().sessionId());
-        Room room;
-        try {
-            room = room(roomName, s.owner().account());
-        } catch (ChatException full) {
-            broker.deliverTo(s, message(system(roomName, full.getMessage(), null)));
-            return;
+        while (true) {
+            Room room;
+            try {
+                room = room(roomName, s.owner().account());
+            } catch (ChatException full) {
+                broker.deliverTo(s, message(system(roomName, full.getMessage(), null)));
+                return;
+            }
+            if (join(room, s, name)) {
+                return;
+            }
+            // forgotten by the sweep between lookup and join: the next lookup makes it anew
         }
+    }
+
+    /** Joins a room that is still kept; false when it was forgotten meanwhile. */
+    private boolean join(Room room, Subscription s, String name) {
+        String roomName = room.name;
         synchronized (room) {
+            if (room.gone) {
+                return false;
+            }
             room.subscriptions.put(s, name);
             room.lastUsedNanos = System.nanoTime();
             int count = room.members.merge(name, 1, Integer::sum);
@@ -181,6 +193,7 @@ public final class ChatService implements Broker.SubscriptionListener {
                         Instant.now().toString(), ids.get(), room.members()));
             }
         }
+        return true;
     }
 
     @Override

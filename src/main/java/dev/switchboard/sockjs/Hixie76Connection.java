@@ -45,6 +45,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
     private long key2;
     private ConnectionInfo info;
     private dev.switchboard.session.MemoryBudget.Account account;
+    private dev.switchboard.session.OutboundGrant grant; // guarded by itself
     private SessionEnvironment environment;
     private final String id = "hixie76-" + IDS.incrementAndGet();
 
@@ -75,6 +76,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         this.key2 = key2;
         this.info = info;
         this.account = server.environment().budget().open(info.remoteAddress());
+        this.grant = new dev.switchboard.session.OutboundGrant(account);
         this.environment = server.environment();
     }
 
@@ -234,7 +236,16 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         if (ended.get()) {
             return false;
         }
-        if (outboundBytes.addAndGet(bytes.length) > environment.limits().outboundMax() && outboundBytes.get() > bytes.length) {
+        long backlog = outboundBytes.addAndGet(bytes.length);
+        boolean covered;
+        synchronized (grant) {
+            covered = grant.cover(backlog);
+            if (ended.get()) {
+                grant.releaseAll(); // ended meanwhile: nothing will be written
+                return false;
+            }
+        }
+        if (backlog > bytes.length && (backlog > environment.limits().outboundMax() || !covered)) {
             environment.registry().countClose(CloseCause.SLOW_CONSUMER);
             protocolError("slow consumer");
             return false;
@@ -283,7 +294,10 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
                     }
                     continue;
                 }
-                outboundBytes.addAndGet(-next.length);
+                long left = outboundBytes.addAndGet(-next.length);
+                synchronized (grant) {
+                    grant.shrunk(left);
+                }
                 out.write(next);
                 unflushed = true;
             }
@@ -388,6 +402,9 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
             environment.registry().remove(this);
         }
         if (account != null) {
+            synchronized (grant) {
+                grant.releaseAll();
+            }
             account.close();
         }
         SockJsHandler.closed(handler);

@@ -47,9 +47,24 @@ class StompLimitsIT {
         return URI.create(base.toString().replaceFirst("^http", "ws") + "stomp");
     }
 
+    /** SUBSCRIBEs the broker has taken since it started (it only counts up). */
+    private long subscriptions() throws Exception {
+        return Stats.number(Http.get(URI.create(base + "stats")).body(), "subscribes");
+    }
+
+    /** Waits (at most 10 s) until the broker has taken {@code n} SUBSCRIBEs since it started. */
+    private void awaitSubscriptions(long n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (subscriptions() < n) {
+            assertTrue(System.nanoTime() < deadline, "the broker never took " + n + " SUBSCRIBEs");
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void aSubscriberThatStopsReadingIsCutOffAndTheOthersGetEverything() throws Exception {
         long before = Stats.number(Http.get(URI.create(base + "stats")).body(), "closedSlowConsumer");
+        long subscriptions = subscriptions();
         try (TestSocket slow = TestSocket.connectNotReading(stomp());
              StompTestClient reader = StompTestClient.connect(stomp());
              StompTestClient publisher = StompTestClient.connect(stomp())) {
@@ -57,7 +72,7 @@ class StompLimitsIT {
             slow.sendText("SUBSCRIBE\nid:s\ndestination:/topic/flood\nreceipt:r\n\n\0");
             reader.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "s", "destination", "/topic/flood", "receipt", "r"));
             reader.expect(StompCommand.RECEIPT);
-            Thread.sleep(300); // the slow client's SUBSCRIBE is handled (it reads no receipt)
+            awaitSubscriptions(subscriptions + 2); // the slow client's too (it reads no receipt)
             String body = "f".repeat(4000);
             int sent = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -91,6 +106,7 @@ class StompLimitsIT {
         long cutBefore = Stats.number(stats0, "closedSlowConsumer");
         long endedBefore = Stats.number(stats0, "directWritesEnded");
         int stalled = 6;
+        long subscriptions = subscriptions();
         java.util.List<TestSocket> slow = new java.util.ArrayList<>();
         try (StompTestClient reader = StompTestClient.connect(stomp());
              StompTestClient publisher = StompTestClient.connect(stomp())) {
@@ -102,7 +118,7 @@ class StompLimitsIT {
             }
             reader.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "s", "destination", "/topic/jam", "receipt", "r"));
             reader.expect(StompCommand.RECEIPT);
-            Thread.sleep(300); // the stalled clients' SUBSCRIBEs are handled (they read no receipt)
+            awaitSubscriptions(subscriptions + stalled + 1); // the stalled clients' too (they read no receipt)
             String body = "j".repeat(4000);
             long slowestNanos = 0;
             int sent = 0;
