@@ -74,7 +74,7 @@ public final class Admission {
     /** Null when a connection from {@code address} may open now, else why not (counted). */
     String refusal(String address) {
         String key = address == null ? "unknown" : address;
-        if (registry.openCount() >= limits.connectionsMax()) {
+        if (registry.openOrOpening() >= limits.connectionsMax()) {
             refusedFull.increment();
             return "server full: " + limits.connectionsMax() + " connections are open";
         }
@@ -94,11 +94,16 @@ public final class Admission {
                 return "too many handshakes: more than " + limits.handshakeRate() + " from this address";
             }
         }
+        registry.admitted(key);
         return null;
     }
 
-    /** Forgets the buckets that are full again (their addresses have been quiet). */
+    /**
+     * Forgets the buckets that are full again (their addresses have been quiet), and admissions
+     * whose connection never opened (10 s).
+     */
     public void forgetIdle() {
+        registry.expireAdmissions(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
         long now = System.nanoTime();
         buckets.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {

@@ -24,6 +24,14 @@ public final class SessionRegistry {
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
     /** Open connections per client address; an address with none has no entry. */
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+    /**
+     * Handshakes admitted whose connection has not opened yet, per address, by admission time:
+     * the container answers 101 before the endpoint opens, so without them a client could open
+     * one connection more than its limit. Each opening connection takes its address's oldest;
+     * one that never opens (the upgrade failed) is forgotten by {@link #expireAdmissions}.
+     */
+    private final ConcurrentHashMap<String, java.util.ArrayDeque<Long>> admitted = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger admittedCount = new java.util.concurrent.atomic.AtomicInteger();
     private final LongAdder opened = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder messagesIn = new LongAdder();
@@ -39,7 +47,15 @@ public final class SessionRegistry {
 
     public void add(Connection connection) {
         if (open.put(connection.id(), connection) == null) {
-            perAddress.merge(addressOf(connection), 1, Integer::sum);
+            String address = addressOf(connection);
+            perAddress.merge(address, 1, Integer::sum);
+            admitted.computeIfPresent(address, (a, times) -> {
+                synchronized (times) {
+                    times.poll();
+                }
+                admittedCount.decrementAndGet();
+                return times.isEmpty() ? null : times;
+            });
         }
         opened.increment();
     }
@@ -51,9 +67,51 @@ public final class SessionRegistry {
         }
     }
 
-    /** Open connections from one client address. */
+    /** Open connections from one client address, with its admitted handshakes not yet open. */
     public int openFrom(String address) {
-        return perAddress.getOrDefault(address, 0);
+        java.util.ArrayDeque<Long> pending = admitted.get(address);
+        int opening;
+        if (pending == null) {
+            opening = 0;
+        } else {
+            synchronized (pending) {
+                opening = pending.size();
+            }
+        }
+        return perAddress.getOrDefault(address, 0) + opening;
+    }
+
+    /** Open connections, with admitted handshakes not yet open. */
+    public int openOrOpening() {
+        return open.size() + admittedCount.get();
+    }
+
+    /** A handshake from {@code address} was admitted; its connection counts from now. */
+    public void admitted(String address) {
+        admitted.compute(address, (a, times) -> {
+            java.util.ArrayDeque<Long> t = times == null ? new java.util.ArrayDeque<>() : times;
+            synchronized (t) {
+                t.add(System.nanoTime());
+            }
+            admittedCount.incrementAndGet();
+            return t;
+        });
+    }
+
+    /** Forgets admissions older than {@code ageNanos} whose connection never opened. */
+    public void expireAdmissions(long ageNanos) {
+        long cutoff = System.nanoTime() - ageNanos;
+        for (String address : admitted.keySet()) {
+            admitted.computeIfPresent(address, (a, times) -> {
+                synchronized (times) {
+                    while (!times.isEmpty() && times.peek() - cutoff < 0) {
+                        times.poll();
+                        admittedCount.decrementAndGet();
+                    }
+                }
+                return times.isEmpty() ? null : times;
+            });
+        }
     }
 
     private static String addressOf(Connection connection) {

@@ -64,6 +64,22 @@ class HostileClientIT {
     private final java.util.concurrent.atomic.AtomicReference<String> healthFailure =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** Heap after GC before the test: the node must come back to it once the attacker is gone. */
+    private long heapBaseline;
+
+    @org.junit.jupiter.api.BeforeEach
+    void measureHeap() {
+        heapBaseline = heapAfterGc();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void heapComesBackToItsBaseline() throws Exception {
+        await("open connections", statOf("open"), 0);
+        long after = heapAfterGc();
+        assertTrue(after < heapBaseline + (16 << 20), "heap after GC " + (heapBaseline >> 20) + " MB before the attack, "
+                + (after >> 20) + " MB after it");
+    }
+
     @org.junit.jupiter.api.BeforeEach
     void watchHealth() {
         healthWatch = new Thread(() -> {
