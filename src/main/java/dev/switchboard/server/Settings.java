@@ -225,7 +225,7 @@ public final class Settings {
                     + " history, to make room for a new one; when all are in use a new room is refused).",
             text -> SettingValues.atLeast(1, SettingValues.count(text)));
 
-    /** All settings, in the order the README lists them. */
+    /** All settings, in the order docs/settings.md lists them. */
     public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
@@ -304,7 +304,7 @@ public final class Settings {
         }
     }
 
-    /** The settings table of README.md, generated from the definitions above. */
+    /** The settings table of docs/settings.md, generated from the definitions above. */
     public static String markdownTable() {
         StringBuilder out = new StringBuilder();
         out.append("| setting | context-param / system property | environment variable | type | default | what it does |\n");

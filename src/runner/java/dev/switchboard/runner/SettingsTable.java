@@ -2,7 +2,7 @@ package dev.switchboard.runner;
 
 import dev.switchboard.server.Settings;
 
-/** Prints README.md's settings table, generated from {@link Settings}. */
+/** Prints docs/settings.md's settings table, generated from {@link Settings}. */
 public final class SettingsTable {
 
     private SettingsTable() {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * address of its own (127.0.0.x, as a client on another machine would) and is refused or cut,
  * counted in {@code /stats}, while a polite client on 127.0.0.1 keeps its round trips and
  * {@code /health} keeps answering. The limits are set small here so that they are reached fast;
- * their defaults are derived from the heap (see README).
+ * their defaults are derived from the heap (see docs/limits.md).
  */
 @ExtendWith(ArquillianExtension.class)
 class HostileClientIT {

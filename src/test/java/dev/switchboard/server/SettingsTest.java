@@ -103,10 +103,10 @@ class SettingsTest {
     }
 
     @Test
-    void readmeHasTheGeneratedSettingsTable() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theSettingsGuideHasTheGeneratedTable() throws IOException {
+        String readme = Files.readString(Path.of("docs/settings.md"));
         assertTrue(readme.contains(Settings.markdownTable()),
-                "README.md's settings table is stale: replace it with the output of "
+                "docs/settings.md's settings table is stale: replace it with the output of "
                         + "`mvn -q test-compile exec:exec -Dswitchboard.main=dev.switchboard.runner.SettingsTable`");
     }
 }
