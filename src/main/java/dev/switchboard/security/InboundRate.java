@@ -6,11 +6,16 @@ package dev.switchboard.security;
  */
 public final class InboundRate {
 
-    /** The deployment's limits; the handshake hands them to endpoints under {@link #KEY}. */
+    /** The deployment's limits; the handshake hands them to endpoints under {@link Limits#KEY}. */
     public record Limits(RateLimit messages, RateLimit bytes) {
         public static final String KEY = InboundRate.class.getName();
         public static final Limits NONE = new Limits(RateLimit.NONE, RateLimit.NONE);
     }
+
+    private final RateLimit messages;
+    private final RateLimit bytes;
+    private final TokenBucket messageBucket;
+    private final TokenBucket byteBucket;
 
     /** A new connection's rates, from the limits its handshake left in the endpoint's user properties. */
     public static InboundRate forEndpoint(jakarta.websocket.EndpointConfig config) {
@@ -24,11 +29,6 @@ public final class InboundRate {
         String over = bytes(n);
         return over != null || !last ? over : message();
     }
-
-    private final RateLimit messages;
-    private final RateLimit bytes;
-    private final TokenBucket messageBucket;
-    private final TokenBucket byteBucket;
 
     public InboundRate(RateLimit messages, RateLimit bytes) {
         long now = System.nanoTime();
