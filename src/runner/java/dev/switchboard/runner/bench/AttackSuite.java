@@ -53,16 +53,20 @@ final class AttackSuite {
     /** What an attack's threads saw, by outcome ("receipt", "ERROR: ...", "refused 429", "closed"...). */
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
-    private AttackSuite(ServerProcess server, double seconds) {
+    /** Runs only the attacks whose name contains this (and the unloaded row); null: all. */
+    private final String only;
+
+    private AttackSuite(ServerProcess server, double seconds, String only) {
         this.server = server;
         this.seconds = seconds;
+        this.only = only;
         this.stomp = URI.create("ws://127.0.0.1:" + server.port + "/stomp");
     }
 
-    static void run(Path war, double seconds) throws Exception {
+    static void run(Path war, double seconds, String only) throws Exception {
         try (ServerProcess server = ServerProcess.switchboard(war, StompBenchmark.SERVER_FLAGS, Map.of(),
                 "Switchboard (default limits)", false)) {
-            new AttackSuite(server, seconds).all();
+            new AttackSuite(server, seconds, only).all();
         }
     }
 
@@ -152,6 +156,9 @@ final class AttackSuite {
 
     /** One attack with {@code threads} attacker threads beside the polite client; the figures as one row. */
     private Row measure(String name, int threads, Attack attack) throws Exception {
+        if (only != null && !name.equals("none") && !name.contains(only)) {
+            return new Row(Double.NaN, Double.NaN, 0, 0, "not run", "-");
+        }
         outcomes.clear();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong heapPeak = new AtomicLong();
