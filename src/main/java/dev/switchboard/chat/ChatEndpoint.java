@@ -55,7 +55,7 @@ public class ChatEndpoint implements Subscriber {
         this.chat = chatService;
         this.room = room;
         connection = WebSocketConnection.open(session, config);
-        inbound = dev.switchboard.security.InboundRate.forEndpoint(config);
+        inbound = dev.switchboard.security.InboundRate.forEndpoint(config, connection.info().remoteAddress());
         decoder.init(config);
         encoder.init(config);
         if (!ChatService.validRoom(room)) {

@@ -29,7 +29,7 @@ public class EchoEndpoint {
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
         connection = WebSocketConnection.open(session, config);
-        inbound = dev.switchboard.security.InboundRate.forEndpoint(config);
+        inbound = dev.switchboard.security.InboundRate.forEndpoint(config, connection.info().remoteAddress());
         LOG.info(() -> "echo " + session.getId() + " opened from " + connection.info().remoteAddress());
     }
 

@@ -6,22 +6,29 @@ package dev.switchboard.security;
  */
 public final class InboundRate {
 
-    /** The deployment's limits; the handshake hands them to endpoints under {@link Limits#KEY}. */
-    public record Limits(RateLimit messages, RateLimit bytes) {
+    /**
+     * The deployment's limits; the handshake hands them to endpoints under {@link Limits#KEY}.
+     *
+     * @param messages       per connection
+     * @param bytes          per connection
+     * @param addressBytes   all connections of one client address together
+     */
+    public record Limits(RateLimit messages, RateLimit bytes, AddressRates addressBytes) {
         public static final String KEY = InboundRate.class.getName();
-        public static final Limits NONE = new Limits(RateLimit.NONE, RateLimit.NONE);
+        public static final Limits NONE = new Limits(RateLimit.NONE, RateLimit.NONE, AddressRates.none());
     }
 
     private final RateLimit messages;
     private final RateLimit bytes;
     private final TokenBucket messageBucket;
     private final TokenBucket byteBucket;
+    private final TokenBucket addressBucket;   // shared with the address's other connections
+    private final RateLimit addressBytes;
 
     /** A new connection's rates, from the limits its handshake left in the endpoint's user properties. */
-    public static InboundRate forEndpoint(jakarta.websocket.EndpointConfig config) {
+    public static InboundRate forEndpoint(jakarta.websocket.EndpointConfig config, String address) {
         Object limits = config.getUserProperties().get(Limits.KEY);
-        Limits l = limits instanceof Limits given ? given : Limits.NONE;
-        return new InboundRate(l.messages(), l.bytes());
+        return new InboundRate(limits instanceof Limits given ? given : Limits.NONE, address);
     }
 
     /** Null when a message part of {@code n} bytes ({@code last}: ending a message) is within both rates. */
@@ -30,20 +37,31 @@ public final class InboundRate {
         return over != null || !last ? over : message();
     }
 
-    public InboundRate(RateLimit messages, RateLimit bytes) {
+    /** The rates of a connection from {@code address}. */
+    public InboundRate(Limits limits, String address) {
         long now = System.nanoTime();
-        this.messages = messages;
-        this.bytes = bytes;
+        this.messages = limits.messages();
+        this.bytes = limits.bytes();
         this.messageBucket = messages.bucket(now);
         this.byteBucket = bytes.bucket(now);
+        this.addressBytes = limits.addressBytes().limit();
+        this.addressBucket = limits.addressBytes().bucket(address);
     }
 
     /** Null when {@code n} more bytes are within the rate, else what was exceeded. */
     public String bytes(int n) {
-        if (byteBucket == null || byteBucket.take(n, System.nanoTime())) {
-            return null;
+        long now = System.nanoTime();
+        if (byteBucket != null && !byteBucket.take(n, now)) {
+            return "more than " + bytes + " bytes a second";
         }
-        return "more than " + bytes + " bytes a second";
+        if (addressBucket != null) {
+            synchronized (addressBucket) {
+                if (!addressBucket.take(n, now)) {
+                    return "with the other connections of its address, more than " + addressBytes + " bytes a second";
+                }
+            }
+        }
+        return null;
     }
 
     /** Null when one more message is within the rate, else what was exceeded. */

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.handshake.Admission;
+import dev.switchboard.security.AddressRates;
 import dev.switchboard.security.InboundRate;
 import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.session.MemoryBudget;
@@ -86,10 +87,15 @@ public final class Bootstrap implements ServletContextListener {
                 new Admission.Limits(settings.get(LimitSettings.CONNECTIONS_MAX),
                         settings.get(LimitSettings.CONNECTIONS_PER_ADDRESS_MAX), settings.get(LimitSettings.HANDSHAKE_RATE)));
         background.scheduleWithFixedDelay(handshake.admission()::forgetIdle, 10, 10, TimeUnit.SECONDS);
+        InboundRate.Limits inbound = new InboundRate.Limits(settings.get(LimitSettings.INBOUND_MESSAGES_RATE),
+                settings.get(LimitSettings.INBOUND_BYTES_RATE),
+                new AddressRates(settings.get(LimitSettings.INBOUND_BYTES_RATE_ADDRESS)));
+        background.scheduleWithFixedDelay(inbound.addressBytes()::forgetIdle, 10, 10, TimeUnit.SECONDS);
+        handshake.provide(InboundRate.Limits.KEY, inbound);
         Jsonb jsonb = JsonbBuilder.create();
         StompServer stomp;
         try {
-            stomp = stompServer(settings, budget, background, jsonb, context.getClassLoader());
+            stomp = stompServer(settings, budget, inbound, background, jsonb, context.getClassLoader());
         } catch (RuntimeException e) {
             background.shutdownNow();
             writers.close();
@@ -97,9 +103,6 @@ public final class Bootstrap implements ServletContextListener {
         }
         handshake.provide(StompServer.KEY, stomp);
 
-        InboundRate.Limits inbound = new InboundRate.Limits(
-                settings.get(LimitSettings.INBOUND_MESSAGES_RATE), settings.get(LimitSettings.INBOUND_BYTES_RATE));
-        handshake.provide(InboundRate.Limits.KEY, inbound);
         ChatService chat = new ChatService(stomp.broker(), budget, jsonb, stomp::nextMessageId, new ChatService.Limits(
                 settings.get(Settings.CHAT_HISTORY_SIZE), settings.get(Settings.CHAT_MESSAGE_MAX),
                 settings.get(Settings.CHAT_ROOMS_MAX), settings.get(LimitSettings.CHAT_HISTORY_BYTES_MAX),
@@ -162,14 +165,14 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl), handshake);
     }
 
-    private static StompServer stompServer(Settings settings, MemoryBudget budget, ScheduledExecutorService background,
-                                           Jsonb jsonb, ClassLoader loader) {
+    private static StompServer stompServer(Settings settings, MemoryBudget budget, InboundRate.Limits inbound,
+                                           ScheduledExecutorService background, Jsonb jsonb, ClassLoader loader) {
         StompServer.Limits limits = new StompServer.Limits(
                 new StompDecoder.Limits(settings.get(Settings.STOMP_FRAME_MAX),
                         settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
                 settings.get(LimitSettings.STOMP_CONNECT_FRAME_MAX), settings.get(LimitSettings.STOMP_CONNECT_TIMEOUT),
                 settings.get(Settings.STOMP_SUBSCRIPTIONS_MAX), settings.get(Settings.STOMP_TRANSACTION_FRAMES_MAX),
-                settings.get(LimitSettings.INBOUND_MESSAGES_RATE), settings.get(LimitSettings.INBOUND_BYTES_RATE));
+                inbound);
         Broker broker = new Broker(new Broker.Limits(settings.get(Settings.STOMP_QUEUE_BUFFER_MAX),
                 settings.get(Settings.STOMP_UNACKED_MAX), settings.get(LimitSettings.STOMP_PATTERN_WILDCARDS_MAX)),
                 budget);

@@ -73,6 +73,12 @@ public final class LimitSettings {
             "Bytes per second one connection may send, with bursts. Past it: as above.",
             SettingValues::rate);
 
+    public static final Setting<RateLimit> INBOUND_BYTES_RATE_ADDRESS = new Setting<>(
+            "inbound.bytes.rate.address", "rate", "8MiB/s,16MiB",
+            "Bytes per second all connections of one client address may send together, with bursts."
+                    + " Past it: the connection that sends the next bytes is answered as above. `0`: no limit.",
+            SettingValues::rate);
+
     public static final Setting<Integer> STOMP_PATTERN_WILDCARDS_MAX = new Setting<>(
             "stomp.pattern.wildcards.max", "count", "8",
             "Most `*`/`**` wildcards in one subscription pattern; a SUBSCRIBE with more gets an ERROR."
@@ -105,6 +111,6 @@ public final class LimitSettings {
 
     static final List<Setting<?>> ALL = List.of(MEMORY_BUDGET, MEMORY_BUDGET_ADDRESS, MEMORY_BUDGET_SESSION,
             DESTINATIONS_PER_ADDRESS_MAX, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS_MAX, HANDSHAKE_RATE,
-            INBOUND_MESSAGES_RATE, INBOUND_BYTES_RATE, STOMP_PATTERN_WILDCARDS_MAX, STOMP_CONNECT_FRAME_MAX,
+            INBOUND_MESSAGES_RATE, INBOUND_BYTES_RATE, INBOUND_BYTES_RATE_ADDRESS, STOMP_PATTERN_WILDCARDS_MAX, STOMP_CONNECT_FRAME_MAX,
             STOMP_CONNECT_TIMEOUT, CHAT_HISTORY_BYTES_MAX, CHAT_ROOM_TTL);
 }

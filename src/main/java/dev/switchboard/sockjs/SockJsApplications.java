@@ -29,8 +29,8 @@ public final class SockJsApplications {
             @Override
             public SockJsHandler open(Connection connection) {
                 SockJsHandler handler = application.open(connection);
-                dev.switchboard.security.InboundRate rate =
-                        new dev.switchboard.security.InboundRate(limits.messages(), limits.bytes());
+                dev.switchboard.security.InboundRate rate = new dev.switchboard.security.InboundRate(limits,
+                        connection.info() == null ? null : connection.info().remoteAddress());
                 return new SockJsHandler() {
                     @Override
                     public void onMessage(String message) {

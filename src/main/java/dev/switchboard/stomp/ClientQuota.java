@@ -19,10 +19,10 @@ final class ClientQuota implements StompDecoder.Allocator {
     private final ScheduledFuture<?> connectDeadline;
 
     /** @param connectTimedOut what to do when CONNECT has not come in time */
-    ClientQuota(StompServer server, MemoryBudget.Account account, Runnable connectTimedOut) {
+    ClientQuota(StompServer server, MemoryBudget.Account account, String address, Runnable connectTimedOut) {
         this.server = server;
         this.account = account;
-        this.inbound = new InboundRate(server.limits().messagesRate(), server.limits().bytesRate());
+        this.inbound = new InboundRate(server.limits().inbound(), address);
         this.connectDeadline = server.timer().schedule(connectTimedOut, server.limits().connectTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
     }

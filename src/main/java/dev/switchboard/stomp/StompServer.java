@@ -2,7 +2,7 @@ package dev.switchboard.stomp;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.security.Authenticator;
-import dev.switchboard.security.RateLimit;
+import dev.switchboard.security.InboundRate;
 import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.stomp.app.ApplicationRouter;
 import jakarta.json.bind.Jsonb;
@@ -29,11 +29,10 @@ public final class StompServer {
      * @param frames          frame limits once CONNECTED
      * @param connectFrameMax largest frame before CONNECTED
      * @param connectTimeout  time a new session has to send CONNECT
-     * @param messagesRate    frames per second a session may send
-     * @param bytesRate       bytes per second a session may send
+     * @param inbound         frames and bytes per second a session (and its address) may send
      */
     public record Limits(StompDecoder.Limits frames, int connectFrameMax, Duration connectTimeout,
-                         int subscriptionsMax, int transactionFramesMax, RateLimit messagesRate, RateLimit bytesRate) {
+                         int subscriptionsMax, int transactionFramesMax, InboundRate.Limits inbound) {
 
         /** The frame limits before CONNECTED: the same, with the smaller frame size. */
         StompDecoder.Limits beforeConnect() {

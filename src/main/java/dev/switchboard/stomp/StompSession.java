@@ -74,7 +74,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.binaryMessages = binaryMessages;
         StompVersion fromSubprotocol = subprotocol == null ? null : StompVersion.ofSubprotocol(subprotocol);
         this.highestAllowed = fromSubprotocol == null ? StompVersion.V1_2 : fromSubprotocol;
-        this.quota = new ClientQuota(server, connection.account(), this::connectTimedOut);
+        this.quota = new ClientQuota(server, connection.account(),
+                connection.info() == null ? null : connection.info().remoteAddress(), this::connectTimedOut);
         this.decoder = new StompDecoder(server.limits().beforeConnect(), StompVersion.V1_0, quota);
         this.id = server.nextSessionId();
         this.transactions = new Transactions(server.limits().transactionFramesMax(), quota.account());

@@ -28,7 +28,7 @@ class TokenBucketTest {
     @Test
     void aRateOfZeroIsNoLimit() {
         assertTrue(RateLimit.NONE.bucket(0) == null);
-        InboundRate none = new InboundRate(RateLimit.NONE, RateLimit.NONE);
+        InboundRate none = new InboundRate(InboundRate.Limits.NONE, "10.0.0.1");
         for (int i = 0; i < 100_000; i++) {
             assertTrue(none.part(1 << 20, true) == null);
         }

@@ -33,12 +33,13 @@ public final class Deployments {
 
     /**
      * What every test deployment sets unless the test says otherwise: tests open connections from
-     * one address far faster than browsers do, so the per-address connection and handshake-rate
-     * limits are off; the tests of those limits set them.
+     * one address far faster than browsers do, so the per-address connection, handshake-rate and
+     * byte-rate limits are off; the tests of those limits set them.
      */
     static final Map<String, String> TEST_DEFAULTS = Map.of(
             "switchboard.handshake.rate", "0",
-            "switchboard.connections.per.address.max", "100000");
+            "switchboard.connections.per.address.max", "100000",
+            "switchboard.inbound.bytes.rate.address", "0");
 
     /** Switchboard as built, with extra context-params (full names, {@code switchboard.*}). */
     public static WebArchive switchboard(String name, Map<String, String> contextParams) {

@@ -78,7 +78,8 @@ final class ServerProcess implements AutoCloseable {
         if (liftClientLimits) {
             builder.environment().putAll(Map.of("SWITCHBOARD_HANDSHAKE_RATE", "0",
                     "SWITCHBOARD_CONNECTIONS_MAX", "200000", "SWITCHBOARD_CONNECTIONS_PER_ADDRESS_MAX", "200000",
-                    "SWITCHBOARD_INBOUND_MESSAGES_RATE", "0", "SWITCHBOARD_INBOUND_BYTES_RATE", "0"));
+                    "SWITCHBOARD_INBOUND_MESSAGES_RATE", "0", "SWITCHBOARD_INBOUND_BYTES_RATE", "0",
+                    "SWITCHBOARD_INBOUND_BYTES_RATE_ADDRESS", "0"));
         }
         builder.environment().putAll(settings);
         return started(name, port, "/stomp", "/sockjs/stomp", builder.start());
