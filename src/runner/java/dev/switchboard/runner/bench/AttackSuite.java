@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * unloaded figures, the server's heap (the peak of what it used, garbage included, and what is
  * live after a full GC near the end of the attack) next to the memory budget, whether
  * {@code /health} answered all along, and what the attacker got. An attacker refused with 429
- * tries again after 100 ms, except in the handshake flood, which has its own row.
+ * tries again after 100 ms, except in the handshake flood, which has its own row. The attacker
+ * runs in a JVM of its own (this class's {@code main}), so that its allocation and GC do not
+ * pause the polite client.
  *
  * <pre>
  * mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.bench.StompBenchmark \
@@ -56,17 +58,32 @@ final class AttackSuite {
     /** Runs only the attacks whose name contains this (and the unloaded row); null: all. */
     private final String only;
 
-    private AttackSuite(ServerProcess server, double seconds, String only) {
+    /** In the attacker's own JVM: the one attack it runs (exact name); null in the measuring JVM. */
+    private final String attackerOf;
+    private final int port;
+
+    private AttackSuite(ServerProcess server, int port, double seconds, String only, String attackerOf) {
         this.server = server;
+        this.port = port;
         this.seconds = seconds;
         this.only = only;
-        this.stomp = URI.create("ws://127.0.0.1:" + server.port + "/stomp");
+        this.attackerOf = attackerOf;
+        this.stomp = URI.create("ws://127.0.0.1:" + port + "/stomp");
+    }
+
+    /**
+     * The attacker's JVM: {@code PORT SECONDS NAME} runs that attack for that long against the
+     * server on that port, then prints what it got, one {@code OUTCOME<tab>count<tab>what} a line.
+     * A JVM of its own, so that the attacker's allocation and GC do not stop the polite client.
+     */
+    public static void main(String[] args) throws Exception {
+        new AttackSuite(null, Integer.parseInt(args[0]), Double.parseDouble(args[1]), null, args[2]).all();
     }
 
     static void run(Path war, double seconds, String only) throws Exception {
         try (ServerProcess server = ServerProcess.switchboard(war, StompBenchmark.SERVER_FLAGS, Map.of(),
                 "Switchboard (default limits)", false)) {
-            new AttackSuite(server, seconds, only).all();
+            new AttackSuite(server, server.port, seconds, only, null).all();
         }
     }
 
@@ -76,10 +93,12 @@ final class AttackSuite {
     }
 
     private void all() throws Exception {
-        String stats = stats();
+        String stats = attackerOf == null ? stats() : "";
         long budget = value(stats, "max");
-        StompBenchmark.log("=== attack suite on port %d, server %s, memory budget %d MiB, %.0f s per attack",
-                server.port, String.join(" ", StompBenchmark.SERVER_FLAGS), budget >> 20, seconds);
+        if (attackerOf == null) {
+            StompBenchmark.log("=== attack suite on port %d, server %s, memory budget %d MiB, %.0f s per attack",
+                    port, String.join(" ", StompBenchmark.SERVER_FLAGS), budget >> 20, seconds);
+        }
         Map<String, Row> rows = new LinkedHashMap<>();
         rows.put("none (unloaded)", measure("none", 0, (t, stop) -> { }));
         String body = "q".repeat(60_000);
@@ -142,6 +161,9 @@ final class AttackSuite {
                 }
             }
         }));
+        if (attackerOf != null) {
+            return; // the attacker's JVM: its counts are printed, the table is the other JVM's
+        }
         double unloaded = rows.get("none (unloaded)").p99();
         StompBenchmark.log("");
         StompBenchmark.log("| attack (%d s each, default limits) | polite p50 / p99 ms | p99 vs unloaded | server heap:"
@@ -156,35 +178,28 @@ final class AttackSuite {
 
     /** One attack with {@code threads} attacker threads beside the polite client; the figures as one row. */
     private Row measure(String name, int threads, Attack attack) throws Exception {
+        Row notRun = new Row(Double.NaN, Double.NaN, 0, 0, "not run", "-");
+        if (attackerOf != null) {
+            if (name.equals(attackerOf)) {
+                attack(name, threads, attack, seconds);
+                outcomes.forEach((what, n) -> System.out.println("OUTCOME\t" + n.sum() + "\t" + what));
+            }
+            return notRun;
+        }
         if (only != null && !name.equals("none") && !name.contains(only)) {
-            return new Row(Double.NaN, Double.NaN, 0, 0, "not run", "-");
+            return notRun;
         }
         outcomes.clear();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong heapPeak = new AtomicLong();
         AtomicLong healthFailures = new AtomicLong();
-        List<Thread> running = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            Thread thread = new Thread(() -> {
-                while (!stop.get()) {
-                    try {
-                        attack.run(id, stop);
-                    } catch (Exception e) {
-                        count("attacker connection ended: " + e.getClass().getSimpleName());
-                    }
-                }
-            }, "attack-" + name + "-" + t);
-            thread.setDaemon(true);
-            thread.start();
-            running.add(thread);
-        }
+        Process attacker = threads == 0 ? null : attackerProcess(name);
         Thread watcher = new Thread(() -> {
             while (!stop.get()) {
                 try {
                     heapPeak.accumulateAndGet(value(stats(), "heapUsed"), Math::max);
                     HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + server.port + "/health")).timeout(Duration.ofSeconds(2))
+                            URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2))
                             .build(), HttpResponse.BodyHandlers.ofString());
                     if (health.statusCode() != 200) {
                         healthFailures.incrementAndGet();
@@ -202,8 +217,8 @@ final class AttackSuite {
         double[] trips = politeRoundTrips(seconds);
         long live = server.heapAfterGc(); // what the attack holds, while it still holds it
         stop.set(true);
-        for (Thread t : running) {
-            t.join(10_000);
+        if (attacker != null) {
+            readOutcomes(attacker);
         }
         watcher.join(5_000);
         Arrays.sort(trips);
@@ -214,6 +229,65 @@ final class AttackSuite {
         StompBenchmark.log("%s: %s (%d round trips)", name, row, trips.length);
         Thread.sleep(2000); // what the attack left is released (closed sessions) before the next
         return row;
+    }
+
+    /** Runs {@code threads} attacker threads for {@code secs}, in this JVM (the attacker's). */
+    private void attack(String name, int threads, Attack attack, double secs) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        attack.run(id, stop);
+                    } catch (Exception e) {
+                        count("attacker connection ended: " + e.getClass().getSimpleName());
+                    }
+                }
+            }, "attack-" + name + "-" + t);
+            thread.setDaemon(true);
+            thread.start();
+            running.add(thread);
+        }
+        Thread.sleep((long) (secs * 1000));
+        stop.set(true);
+        for (Thread t : running) {
+            t.join(10_000);
+        }
+    }
+
+    /**
+     * The attack's own JVM, attacking for the polite client's time plus the heap measurement
+     * after it (so the server still holds what the attack made it hold when it is measured).
+     */
+    private Process attackerProcess(String name) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                AttackSuite.class.getName(), String.valueOf(port), String.valueOf(seconds + 3), name)
+                .redirectErrorStream(true).redirectOutput(ATTACKER_LOG.toFile()).start();
+    }
+
+    private static final Path ATTACKER_LOG = Path.of("target", "attack-suite-attacker.log");
+
+    /** Waits for the attacker's JVM to end and takes its counts from its output. */
+    private void readOutcomes(Process attacker) throws Exception {
+        if (!attacker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            attacker.destroyForcibly();
+            count("attacker JVM did not end");
+        }
+        boolean any = false;
+        for (String line : java.nio.file.Files.readAllLines(ATTACKER_LOG)) {
+            String[] parts = line.split("\t", 3);
+            if (parts.length == 3 && parts[0].equals("OUTCOME")) {
+                outcomes.computeIfAbsent(parts[2], k -> new LongAdder()).add(Long.parseLong(parts[1]));
+                any = true;
+            }
+        }
+        if (!any || attacker.exitValue() != 0) {
+            throw new IllegalStateException("the attacker's JVM failed (exit " + attacker.exitValue() + "): see "
+                    + ATTACKER_LOG);
+        }
     }
 
     /**
@@ -332,7 +406,7 @@ final class AttackSuite {
     }
 
     private String stats() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/stats"))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
                 .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
