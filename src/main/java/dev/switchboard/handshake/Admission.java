@@ -112,11 +112,6 @@ public final class Admission {
         });
     }
 
-    /** Addresses with a bucket now. */
-    int trackedAddresses() {
-        return buckets.size();
-    }
-
     /** Refusals by cause, for {@code /stats}. */
     public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -102,18 +102,13 @@ final class OutboundQueue {
     private Runnable whenDrained; // runs once nothing is pending or in flight
 
     /**
-     * @param maxQueued most characters/bytes pending (plus in flight) before the reader is too slow
-     * @param stall     longest one write may stay in flight while more waits behind it
-     */
-    OutboundQueue(RemoteEndpoint.Async remote, long maxQueued, java.time.Duration stall, boolean coalesce,
-                  Consumer<Throwable> onFailure) {
-        this(remote, null, null, maxQueued, stall, coalesce, null, onFailure, MemoryBudget.unlimited().node());
-    }
-
-    /**
-     * As above; with {@code basic}, writer threads write directly (see the class comment) and
+     * With {@code basic}, writer threads write directly (see the class comment) and
      * {@code directEnded} runs when that stops; with {@code framing}, text messages leave wrapped
      * by it, several to a frame when coalescing.
+     *
+     * @param maxQueued most characters/bytes pending (plus in flight) before the reader is too slow
+     * @param stall     longest one write may stay in flight while more waits behind it
+     * @param account   what the backlog past {@link OutboundGrant#FREE} is charged to
      */
     OutboundQueue(RemoteEndpoint.Async remote, RemoteEndpoint.Basic basic, Runnable directEnded, long maxQueued,
                   java.time.Duration stall, boolean coalesce, MessageFraming framing, Consumer<Throwable> onFailure,
