@@ -74,14 +74,15 @@ public final class Bootstrap implements ServletContextListener {
 
         SessionLimits limits = new SessionLimits(settings.get(Settings.TEXT_MESSAGE_MAX),
                 settings.get(Settings.BINARY_MESSAGE_MAX), settings.get(Settings.IDLE_TIMEOUT),
-                settings.get(Settings.SEND_TIMEOUT), settings.get(Settings.OUTBOUND_QUEUE_MAX));
+                settings.get(Settings.SEND_TIMEOUT), settings.get(Settings.OUTBOUND_QUEUE_MAX),
+                settings.get(Settings.OUTBOUND_COALESCE_MAX));
         SessionRegistry registry = new SessionRegistry();
         MemoryBudget budget = new MemoryBudget(new MemoryBudget.Limits(settings.get(LimitSettings.MEMORY_BUDGET),
                 settings.get(LimitSettings.MEMORY_BUDGET_ADDRESS), settings.get(LimitSettings.MEMORY_BUDGET_SESSION),
                 settings.get(LimitSettings.DESTINATIONS_PER_ADDRESS_MAX)));
         ScheduledThreadPoolExecutor background = background(contextName(context));
         WriterPool writers = new WriterPool("switchboard" + (contextName(context).equals("/") ? ""
-                : contextName(context).replace('/', '-')) + "-writer", Math.max(1, Runtime.getRuntime().availableProcessors()));
+                : contextName(context).replace('/', '-')) + "-writer", settings.get(Settings.WRITER_THREADS));
         HandshakePolicy handshake = new HandshakePolicy(settings.get(Settings.ALLOWED_ORIGINS),
                 settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers, budget),
                 new Admission.Limits(settings.get(LimitSettings.CONNECTIONS_MAX),

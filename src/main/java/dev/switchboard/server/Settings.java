@@ -64,6 +64,21 @@ public final class Settings {
                     + " is a slow consumer: it is closed with 1008 and counted.",
             text -> SettingValues.atLeast(1024, SettingValues.size(text)));
 
+    public static final Setting<Integer> OUTBOUND_COALESCE_MAX = new Setting<>(
+            "outbound.coalesce.max", "size", "64KiB",
+            "Most data joined into one write when messages pile up behind a write in flight (protocols"
+                    + " that frame their own messages, such as STOMP and SockJS): under backlog a reader gets"
+                    + " few large writes, while a lone message still leaves at once. 0: one message per write.",
+            text -> SettingValues.atLeast(0, SettingValues.size(text)));
+
+    public static final Setting<Integer> WRITER_THREADS = new Setting<>(
+            "writer.threads", "count or auto", "auto",
+            "Threads that start the writes of fanned-out messages (see docs/threads.md). `auto`: one per"
+                    + " processor. When every writer is blocked in a write to a reader that just fell behind,"
+                    + " up to 32 spare writers start for a while.",
+            text -> text.trim().equalsIgnoreCase("auto") ? Runtime.getRuntime().availableProcessors()
+                    : SettingValues.atLeast(1, SettingValues.count(text)));
+
     public static final Setting<List<String>> HANDSHAKE_HEADERS = new Setting<>(
             "handshake.headers", "header list", "user-agent,x-forwarded-for,x-forwarded-proto,x-request-id",
             "Request headers of the WebSocket upgrade copied into the session's properties for the"
@@ -228,7 +243,7 @@ public final class Settings {
     /** All settings, in the order docs/settings.md lists them. */
     public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
-            IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, HANDSHAKE_HEADERS,
+            IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, OUTBOUND_COALESCE_MAX, WRITER_THREADS, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param idleTimeout      idle time after which the container closes the connection; zero: never
  * @param sendTimeout      longest one asynchronous send may take
  * @param outboundMax      most characters/bytes waiting to be sent before the client counts as slow
+ * @param coalesceMax      most characters/bytes joined into one write; 0: one message per write
  */
 public record SessionLimits(int textMessageMax, int binaryMessageMax, Duration idleTimeout,
-                            Duration sendTimeout, int outboundMax) {
+                            Duration sendTimeout, int outboundMax, int coalesceMax) {
 }

@@ -27,7 +27,7 @@ public final class WebSocketConnection implements Connection {
     private final SessionEnvironment environment;
     private final ConnectionInfo info;
     private final MemoryBudget.Account account;
-    private final OutboundQueue outbound;
+    private final Outbound outbound;
     /** Bytes of a message arriving in parts, charged to the budget until it is whole. */
     private long assembling;
     private final TextAssembler text;
@@ -49,7 +49,7 @@ public final class WebSocketConnection implements Connection {
     private static final long CLOSE_HANDSHAKE_WAIT_MILLIS = 2000;
 
     private WebSocketConnection(Session ws, SessionEnvironment environment, ConnectionInfo info, boolean coalesce,
-                                MessageFraming framing) {
+                                TextFraming framing) {
         this.ws = ws;
         this.environment = environment;
         this.info = info;
@@ -62,9 +62,10 @@ public final class WebSocketConnection implements Connection {
         // A close waits for the write in flight; to a stalled reader that must not take long.
         ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
         ws.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, CLOSE_HANDSHAKE_WAIT_MILLIS);
-        this.outbound = new OutboundQueue(ws.getAsyncRemote(), ws.getBasicRemote(),
-                environment.registry()::countDirectWritesEnded, limits.outboundMax(),
-                limits.sendTimeout(), coalesce, framing, this::sendFailed, account);
+        WebSocketSink sink = new WebSocketSink(ws.getAsyncRemote(), ws.getBasicRemote(),
+                environment.registry()::countDirectWritesEnded, framing);
+        this.outbound = new Outbound(sink, limits.outboundMax(), limits.sendTimeout(),
+                coalesce ? limits.coalesceMax() : 0, account, this::sendFailed);
     }
 
     /**
@@ -81,15 +82,15 @@ public final class WebSocketConnection implements Connection {
      * their own messages inside WebSocket messages).
      */
     public static WebSocketConnection open(Session ws, EndpointConfig config, boolean coalesce) {
-        return open(ws, config, coalesce, null);
+        return open(ws, config, coalesce, TextFraming.JOINED);
     }
 
     /**
      * As {@link #open(Session, EndpointConfig, boolean)}; text messages leave wrapped by
-     * {@code framing} (several to a frame when coalescing), and {@link #sendVerbatim} sends
+     * {@code framing} (several to a frame when coalescing), and {@link #sendControl} sends
      * control messages around it.
      */
-    public static WebSocketConnection open(Session ws, EndpointConfig config, boolean coalesce, MessageFraming framing) {
+    public static WebSocketConnection open(Session ws, EndpointConfig config, boolean coalesce, TextFraming framing) {
         Object environment = config.getUserProperties().get(SessionEnvironment.KEY);
         Object info = config.getUserProperties().get(ConnectionInfo.KEY);
         if (!(environment instanceof SessionEnvironment env) || !(info instanceof ConnectionInfo connectionInfo)) {
@@ -200,8 +201,8 @@ public final class WebSocketConnection implements Connection {
         if (closing.compareAndSet(false, true)) {
             endpointLog.log(Level.SEVERE, "handler failed on connection " + id() + "; closing it with 1011", error);
             environment.registry().countClose(CloseCause.HANDLER_ERROR);
-            outbound.shut();
-            closeQuietly(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+            outbound.abort();
+            closeOffThread(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "internal error"));
         }
     }
 
@@ -212,7 +213,7 @@ public final class WebSocketConnection implements Connection {
             account.release(MemoryBudget.Use.FRAMES, assembling); // a message that never completed
             assembling = 0;
         }
-        outbound.shut();
+        outbound.abort();
         if (removed.compareAndSet(false, true)) {
             environment.registry().remove(this);
             account.close();
@@ -241,38 +242,46 @@ public final class WebSocketConnection implements Connection {
 
     @Override
     public boolean sendText(String message) {
-        return offered(outbound.offer(message));
+        return offered(outbound.offer(new Outgoing.Text(message)));
     }
 
     @Override
     public boolean sendTextBatched(String... parts) {
-        int length = 0;
-        for (String part : parts) {
-            length += part.length();
-        }
-        return offered(outbound.offer(new OutboundQueue.TextParts(parts, length), environment.writers()));
+        return offered(outbound.offer(Outgoing.TextParts.of(parts), environment.writers()));
     }
 
     @Override
     public boolean sendBinaryBatched(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        return offered(outbound.offer(new OutboundQueue.BinaryParts(parts, length), environment.writers()));
+        return offered(outbound.offer(Outgoing.BinaryParts.of(parts), environment.writers()));
     }
 
-    /** Queues a text message that leaves as it is, outside the connection's {@link MessageFraming}. */
-    public boolean sendVerbatim(String text) {
-        return offered(outbound.offer(new OutboundQueue.Verbatim(text)));
+    /** Queues a control message that leaves alone and as it is, outside the connection's {@link TextFraming}. */
+    public boolean sendControl(String text) {
+        return offered(outbound.offer(new Outgoing.Control(text)));
+    }
+
+    /**
+     * Queues {@code beat} as a control message when nothing was written for {@code intervalNanos};
+     * true when it was queued.
+     */
+    public boolean heartbeat(String beat, long now, long intervalNanos) {
+        return outbound.heartbeat(new Outgoing.Control(beat), now, intervalNanos, null);
+    }
+
+    /**
+     * Closes with {@code reason} once what is queued and then {@code lastControl} (a protocol's own
+     * close message) have been written.
+     */
+    public void closeAfter(String lastControl, CloseReason reason) {
+        outbound.close(new Outgoing.Control(lastControl), false, () -> close(reason));
     }
 
     @Override
     public boolean sendBinary(ByteBuffer data) {
-        return offered(outbound.offer(data));
+        return offered(outbound.offer(new Outgoing.Binary(data)));
     }
 
-    private boolean offered(OutboundQueue.Offer result) {
+    private boolean offered(Outbound.Offer result) {
         switch (result) {
             case QUEUED -> {
                 environment.registry().countOut();
@@ -285,17 +294,30 @@ public final class WebSocketConnection implements Connection {
         return false;
     }
 
+    /**
+     * Closes with {@code reason}, off the calling thread: on a container thread that is reading
+     * this connection, a close waits for the write in flight to it, whose completion Tomcat runs
+     * only once that read is over (the close frame then timed out and the client saw 1006).
+     */
     @Override
     public void close(CloseReason reason) {
         if (closing.compareAndSet(false, true)) {
-            outbound.shut();
+            outbound.abort();
+            closeOffThread(reason);
+        }
+    }
+
+    private void closeOffThread(CloseReason reason) {
+        try {
+            environment.background().execute(() -> closeQuietly(reason));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
             closeQuietly(reason);
         }
     }
 
     @Override
     public void closeAfterSent(CloseReason reason) {
-        outbound.whenDrained(() -> close(reason));
+        outbound.close(null, false, () -> close(reason));
     }
 
     @Override
@@ -334,15 +356,11 @@ public final class WebSocketConnection implements Connection {
             if (causeCounted.compareAndSet(false, true)) {
                 environment.registry().countClose(cause);
             }
-            outbound.shut();
+            outbound.abort();
             LOG.fine(() -> "closing " + id() + ": " + reason);
             // Not on this thread: it may be a publisher fanning out, and a container's close
             // can wait for the write in flight to this very client.
-            try {
-                environment.background().execute(() -> closeQuietly(reason));
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                closeQuietly(reason);
-            }
+            closeOffThread(reason);
         }
     }
 

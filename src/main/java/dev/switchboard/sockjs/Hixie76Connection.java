@@ -1,12 +1,15 @@
 package dev.switchboard.sockjs;
 
+import dev.switchboard.session.Batch;
 import dev.switchboard.session.ConnectionInfo;
+import dev.switchboard.session.Outbound;
+import dev.switchboard.session.OutboundSink;
+import dev.switchboard.session.Outgoing;
+import dev.switchboard.session.SessionLimits;
 import dev.switchboard.session.SessionEnvironment;
 import dev.switchboard.session.SessionRegistry.CloseCause;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import jakarta.websocket.CloseReason;
@@ -18,8 +21,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
  * the 16-byte answer; frames are {@code 0x00 text 0xFF}, the close {@code 0xFF 0x00}. Reads and
  * writes are non-blocking. Carries SockJS framing on session URLs, plain messages on the raw URL.
  */
-public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener, WriteListener, TextConnection,
+public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener, TextConnection, OutboundSink,
         SockJsServer.Beating {
 
     private static final Logger LOG = Logger.getLogger(Hixie76Connection.class.getName());
@@ -45,27 +46,22 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
     private long key2;
     private ConnectionInfo info;
     private dev.switchboard.session.MemoryBudget.Account account;
-    private dev.switchboard.session.OutboundGrant grant; // guarded by itself
+    private Outbound outbound;
     private SessionEnvironment environment;
     private final String id = "hixie76-" + IDS.incrementAndGet();
 
     private WebConnection web;
     private ServletInputStream in;
-    private ServletOutputStream out;
+    private StreamWriter writer;
     private final byte[] buffer = new byte[4096];
     private final ByteArrayOutputStream nonce = new ByteArrayOutputStream(8);
     private ByteArrayOutputStream frame;          // the text frame being read, or null between frames
     private boolean closingByte;                  // read 0xFF: the close's 0x00 follows
     private SockJsHandler handler;
 
-    private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
-    private final AtomicLong outboundBytes = new AtomicLong();
-    private final PumpGuard guard = new PumpGuard();
-    private boolean unflushed;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile boolean closeWhenDrained;
-    private volatile long lastSent = System.nanoTime();
+    private static final byte[] CLOSE = {(byte) 0xff, 0x00};
 
     /** Called by the upgrade filter right after {@code request.upgrade}. */
     void configure(SockJsServer server, SockJsService service, boolean raw, long key1, long key2, ConnectionInfo info) {
@@ -76,8 +72,10 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         this.key2 = key2;
         this.info = info;
         this.account = server.environment().budget().open(info.remoteAddress());
-        this.grant = new dev.switchboard.session.OutboundGrant(account);
         this.environment = server.environment();
+        SessionLimits limits = environment.limits();
+        this.outbound = new Outbound(this, limits.outboundMax(), limits.sendTimeout(), limits.coalesceMax(), account,
+                this::writeFailed);
     }
 
     /** A hixie-76 key: its digits as a number divided by its count of spaces; -1 when malformed. */
@@ -116,7 +114,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         this.web = connection;
         try {
             in = connection.getInputStream();
-            out = connection.getOutputStream();
+            writer = new StreamWriter(connection.getOutputStream(), this::writeFailed);
         } catch (IOException e) {
             LOG.log(Level.FINE, "hixie-76 upgrade failed", e);
             end();
@@ -124,7 +122,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         }
         environment.registry().add(this);
         server.track(this);
-        out.setWriteListener(this);
+        writer.listen();
         in.setReadListener(this);
     }
 
@@ -144,9 +142,9 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         if (nonce.size() < 8) {
             nonce.write(b);
             if (nonce.size() == 8) {
-                queue(answer(key1, key2, nonce.toByteArray()));
+                outbound.offer(new Outgoing.Binary(ByteBuffer.wrap(answer(key1, key2, nonce.toByteArray()))));
                 if (!raw) {
-                    queue(textFrame("o"));
+                    outbound.offer(new Outgoing.Control(SockJsFrames.OPEN));
                 }
                 handler = service.application().open(this);
             }
@@ -205,7 +203,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
     private void protocolError(String why) {
         LOG.fine(() -> id + ": " + why);
         if (closing.compareAndSet(false, true)) {
-            outbound.clear();
+            outbound.abort();
             end();
         }
     }
@@ -221,7 +219,44 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         end();
     }
 
-    // ---- writing ----
+    // ---- writing: the pipeline's sink ----
+
+    /**
+     * A batch as hixie-76 frames: messages in one {@code a[...]} frame (on the raw URL each in a
+     * frame of its own), a control frame alone; binary items are bytes of the protocol itself
+     * (the handshake's answer, the closing {@code 0xFF 0x00}) and leave as they are.
+     */
+    @Override
+    public void write(Batch batch, boolean onWriter, Done done) {
+        byte[] bytes = switch (batch.kind()) {
+            case TEXT -> {
+                ByteArrayOutputStream frames = new ByteArrayOutputStream(batch.size() + 16);
+                if (raw) {
+                    for (int i = 0; i < batch.count(); i++) {
+                        StringBuilder text = new StringBuilder();
+                        batch.appendText(i, text);
+                        frames.writeBytes(textFrame(text.toString()));
+                    }
+                } else {
+                    frames.writeBytes(textFrame(SockJsFrames.messages(batch)));
+                }
+                yield frames.toByteArray();
+            }
+            case CONTROL -> textFrame(batch.controlText());
+            case BINARY -> {
+                java.nio.ByteBuffer joined = batch.joinedBinary();
+                byte[] out = new byte[joined.remaining()];
+                joined.get(out);
+                yield out;
+            }
+            case PROBE -> null;
+        };
+        if (bytes == null) {
+            done.written(false);
+            return;
+        }
+        writer.write(bytes, () -> done.written(false), done::failed);
+    }
 
     private static byte[] textFrame(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -232,81 +267,24 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         return frame;
     }
 
-    private boolean queue(byte[] bytes) {
-        if (ended.get()) {
-            return false;
-        }
-        long backlog = outboundBytes.addAndGet(bytes.length);
-        boolean covered;
-        synchronized (grant) {
-            covered = grant.cover(backlog);
-            if (ended.get()) {
-                grant.releaseAll(); // ended meanwhile: nothing will be written
-                return false;
+    private boolean offered(Outbound.Offer result) {
+        switch (result) {
+            case QUEUED -> {
+                return true;
             }
+            case OVERFLOW -> {
+                environment.registry().countClose(CloseCause.SLOW_CONSUMER);
+                protocolError("slow consumer");
+            }
+            default -> { }
         }
-        if (backlog > bytes.length && (backlog > environment.limits().outboundMax() || !covered)) {
-            environment.registry().countClose(CloseCause.SLOW_CONSUMER);
-            protocolError("slow consumer");
-            return false;
-        }
-        outbound.add(bytes);
-        lastSent = System.nanoTime();
-        try {
-            environment.writers().execute(this::pump);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            pump();
-        }
-        return true;
+        return false;
     }
 
-    @Override
-    public void onWritePossible() {
-        pump();
-    }
-
-    private void pump() {
-        if (!guard.enter()) {
-            return; // the pumping thread goes round once more
-        }
-        try {
-            while (!ended.get()) {
-                if (!out.isReady()) {
-                    if (guard.tryLeave()) {
-                        return; // onWritePossible follows
-                    }
-                    continue;
-                }
-                if (unflushed) {
-                    unflushed = false;
-                    out.flush();
-                    continue;
-                }
-                byte[] next = outbound.poll();
-                if (next == null) {
-                    if (closeWhenDrained) {
-                        guard.leave();
-                        end();
-                        return;
-                    }
-                    if (guard.tryLeave()) {
-                        return;
-                    }
-                    continue;
-                }
-                long left = outboundBytes.addAndGet(-next.length);
-                synchronized (grant) {
-                    grant.shrunk(left);
-                }
-                out.write(next);
-                unflushed = true;
-            }
-            guard.leave();
-        } catch (IOException | RuntimeException e) {
-            guard.leave();
-            LOG.log(Level.FINE, id + " write failed", e);
-            end();
-        }
+    private void writeFailed(Throwable cause) {
+        LOG.log(Level.FINE, id + " write failed", cause);
+        closing.set(true);
+        end();
     }
 
     // ---- the Connection ----
@@ -316,17 +294,23 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
         if (closing.get()) {
             return false;
         }
-        environment.registry().countOut();
-        return queue(textFrame(raw ? text : "a[" + SockJsJson.quote(text) + "]"));
+        if (offered(outbound.offer(new Outgoing.Text(text), environment.writers()))) {
+            environment.registry().countOut();
+            return true;
+        }
+        return false;
     }
 
     @Override
     public boolean sendTextBatched(String... parts) {
-        StringBuilder text = new StringBuilder();
-        for (String part : parts) {
-            text.append(part);
+        if (closing.get()) {
+            return false;
         }
-        return sendText(text.toString());
+        if (offered(outbound.offer(Outgoing.TextParts.of(parts), environment.writers()))) {
+            environment.registry().countOut();
+            return true;
+        }
+        return false;
     }
 
 
@@ -343,10 +327,14 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
             return;
         }
         if (!raw) {
-            queue(textFrame(SockJsSession.closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase())));
+            outbound.offer(new Outgoing.Control(SockJsFrames.close(reason.getCloseCode().getCode(),
+                    reason.getReasonPhrase())));
         }
-        closeWhenDrained = true;
-        queue(new byte[] {(byte) 0xff, 0x00});
+        // the close action runs on the thread that wrote the last bytes: it must not wait for itself
+        outbound.close(new Outgoing.Binary(ByteBuffer.wrap(CLOSE)), false, () -> {
+            writer.close();
+            end();
+        });
     }
 
     @Override
@@ -376,10 +364,8 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
 
     @Override
     public boolean heartbeatDue(long now, long intervalNanos) {
-        if (raw || closing.get() || now - lastSent < intervalNanos) {
-            return false;
-        }
-        return queue(textFrame("h"));
+        return !raw && !closing.get()
+                && outbound.heartbeat(new Outgoing.Control(SockJsFrames.HEARTBEAT), now, intervalNanos, environment.writers());
     }
 
     // ---- the end ----
@@ -390,21 +376,17 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
             return;
         }
         closing.set(true);
-        try {
-            if (!guard.awaitIdle(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> id + ": a write was still in progress when the connection ended");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (outbound != null) {
+            outbound.abort();
+        }
+        if (writer != null && !writer.end(new java.io.IOException("connection ended"))) {
+            LOG.warning(() -> id + ": a write was still in progress when the connection ended");
         }
         if (server != null) {
             server.untrack(this);
             environment.registry().remove(this);
         }
         if (account != null) {
-            synchronized (grant) {
-                grant.releaseAll();
-            }
             account.close();
         }
         SockJsHandler.closed(handler);

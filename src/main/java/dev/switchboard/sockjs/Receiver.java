@@ -1,246 +1,149 @@
 package dev.switchboard.sockjs;
 
+import dev.switchboard.session.Batch;
+import dev.switchboard.session.Outbound;
+import dev.switchboard.session.OutboundSink;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One receiving HTTP request of a SockJS session: an asynchronous response written with
- * non-blocking I/O, so a client that reads slowly never holds a thread. One thread at a time
- * pumps: it takes the next bytes from the session, writes them, flushes (one HTTP chunk per
- * frame) and goes on while the stream is ready; the container calls back when it is ready again.
+ * One receiving HTTP request of a SockJS session: the {@link OutboundSink} its session's
+ * {@link Outbound} pipeline writes through while it is attached, over an asynchronous response
+ * written with non-blocking I/O (a client that reads slowly never holds a thread). Each batch
+ * leaves as one frame wrapped the transport's way; a polling response ends after one frame, a
+ * streaming one after the service's byte limit or the session's last frame.
  */
-final class Receiver implements WriteListener, AsyncListener {
+final class Receiver implements OutboundSink, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(Receiver.class.getName());
+    private static final AtomicInteger IDS = new AtomicInteger();
 
     final Transport transport;
     private final String callback;
-    private volatile SockJsSession session;  // null until attached; stays null for a one-off answer (2010)
-    private volatile boolean decided;        // attached, or refused: may write
     private final AsyncContext async;
-    private final ServletOutputStream out;
-    private final Queue<byte[]> first = new ConcurrentLinkedQueue<>(); // prelude, one-off frames, probes
-
-    // session-guarded state (under the session's lock)
-    boolean finishing;
-    boolean closeSent;
-    boolean heartbeatDue;
-    long sent;
-    volatile long lastSent = System.nanoTime();
-
-    // pump state
-    private final PumpGuard guard = new PumpGuard();
-    private boolean unflushed;
-    private final AtomicBoolean done = new AtomicBoolean();
-    private volatile long notReadySince;   // 0 while the stream takes writes
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
-
-    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private final StreamWriter writer;
+    private final long streamLimit;
     private final String name;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Outbound attachedTo;
+    private long sent; // frame bytes written; touched by the pipeline's writing thread only
 
-    /**
-     * A receiving request that writes nothing until it is {@linkplain #attached attached} to its
-     * session or {@linkplain #refuse refused}. Call {@link #start} on the request's own thread.
-     */
-    Receiver(Transport transport, String callback, AsyncContext async) throws IOException {
+    Receiver(Transport transport, String callback, AsyncContext async, long streamLimit) throws IOException {
         this.name = transport.path + "#" + IDS.incrementAndGet() + ":" + async.getRequest().getRemotePort();
         this.transport = transport;
         this.callback = callback;
         this.async = async;
-        this.out = async.getResponse().getOutputStream();
-        byte[] prelude = transport.prelude(callback);
-        if (prelude != null) {
-            first.add(prelude);
-        }
-    }
-
-    /** Now attached to {@code session}: writing starts. */
-    void attached(SockJsSession attachedTo, Executor writers) {
-        session = attachedTo;
-        decided = true;
-        wake(writers);
-    }
-
-    /** Answers with this one close frame (after the prelude) and ends. */
-    void refuse(String closeFrame, Executor writers) {
-        first.add(frame(closeFrame).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        decided = true;
-        wake(writers);
+        this.streamLimit = streamLimit;
+        this.writer = new StreamWriter(async.getResponse().getOutputStream(), this::endedByContainer);
     }
 
     /**
-     * Writes bytes every client of this transport ignores (an empty line), to learn whether the
-     * client is still there: a request whose client went away fails on the next write after the
-     * peer's reset, while an idle request would never notice. Used when another request claims
-     * the session.
+     * Starts the response on the request's own thread: the transport's prelude, if it has one,
+     * then {@code ready} (which attaches the receiver to its session, or refuses it).
      */
-    void probe(Executor writers) {
-        if (done.get()) {
-            return;
-        }
-        first.add(transport.filler());
-        wake(writers);
-    }
-
-    boolean isDone() {
-        return done.get();
-    }
-
-    /** Starts writing: the container calls {@link #onWritePossible} once the stream is ready. */
-    void start() {
+    void start(Runnable ready) {
         async.addListener(this);
-        out.setWriteListener(this);
-    }
-
-    /** A frame as this transport carries it. */
-    StringBuilder frame(CharSequence frame) {
-        StringBuilder b = new StringBuilder(frame.length() + 32);
-        transport.wrap(b, frame, callback);
-        return b;
-    }
-
-    /** How long the stream has refused writes, in nanoseconds; 0 when it takes them. */
-    long stalledFor(long now) {
-        long since = notReadySince;
-        return since == 0 ? 0 : now - since;
-    }
-
-    /** Schedules a pump on the writers (one at a time), not on the caller's thread. */
-    void wake(Executor writers) {
-        if (done.get() || !wakeQueued.compareAndSet(false, true)) {
-            return;
+        writer.listen();
+        byte[] prelude = transport.prelude(callback);
+        if (prelude == null) {
+            ready.run();
+        } else {
+            writer.write(prelude, ready, this::writeFailed);
         }
-        try {
-            writers.execute(() -> {
-                wakeQueued.set(false);
-                pump();
-            });
-        } catch (RejectedExecutionException stopping) {
-            wakeQueued.set(false);
-            pump();
-        }
+    }
+
+    /** About to be attached to {@code outbound}: a break while it writes nothing is reported there. */
+    void attaching(Outbound outbound) {
+        attachedTo = outbound;
+    }
+
+    /** Answers with this one close frame and ends. */
+    void refuse(String closeFrame) {
+        writer.write(bytes(closeFrame), this::finish, this::writeFailed);
     }
 
     @Override
-    public void onWritePossible() {
-        notReadySince = 0;
-        pump();
-    }
-
-    private void pump() {
-        if (!guard.enter()) {
-            return; // the pumping thread goes round once more
-        }
-        try {
-            while (true) {
-                if (done.get() || !decided) {
-                    guard.leave();
-                    return;
-                }
-                if (!out.isReady()) {
-                    if (notReadySince == 0) {
-                        notReadySince = System.nanoTime();
-                    }
-                    if (guard.tryLeave()) {
-                        return; // onWritePossible follows
-                    }
-                    continue;
-                }
-                if (unflushed) {
-                    unflushed = false;
-                    out.flush();
-                    continue;
-                }
-                byte[] bytes = first.poll();
-                boolean finish = false;
-                if (bytes == null) {
-                    SockJsSession attachedTo = session;
-                    if (attachedTo == null) {
-                        finish = true;
-                    } else {
-                        bytes = attachedTo.next(this);
-                        finish = bytes == null && finishing;
-                    }
-                }
-                if (finish) {
-                    end(null);
-                    return;
-                }
-                if (bytes == null) {
-                    if (guard.tryLeave()) {
-                        return;
-                    }
-                    continue;
-                }
-                out.write(bytes);
-                unflushed = true;
+    public void write(Batch batch, boolean onWriter, Done written) {
+        byte[] bytes = switch (batch.kind()) {
+            case TEXT -> bytes(SockJsFrames.messages(batch));
+            case CONTROL -> bytes(batch.controlText());
+            case PROBE -> transport.filler();
+            case BINARY -> throw new IllegalStateException("SockJS carries text only");
+        };
+        boolean frame = batch.kind() != dev.switchboard.session.Outgoing.Kind.PROBE;
+        writer.write(bytes, () -> {
+            if (frame) {
+                sent += bytes.length;
             }
-        } catch (IOException | RuntimeException e) {
-            end(e);
+            if (frame && (!transport.streaming || batch.last() || sent >= streamLimit)) {
+                written.written(true); // detached first: the next request may attach at once
+                finish();
+            } else {
+                written.written(false);
+            }
+        }, cause -> {
+            written.failed(cause);
+            writeFailed(cause);
+        });
+    }
+
+    private byte[] bytes(String frame) {
+        StringBuilder out = new StringBuilder(frame.length() + 32);
+        transport.wrap(out, frame, callback);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The response is complete: written to its end. */
+    private void finish() {
+        if (done.compareAndSet(false, true)) {
+            LOG.finer(() -> "finish " + name);
+            writer.close();
+            complete();
         }
     }
 
-    /** The pump ends the response: done ({@code failure} null) or failed. */
-    private void end(Throwable failure) {
-        guard.leave();
+    /** A write failed (the client went away): the response ends; whoever started the write was told. */
+    private void writeFailed(Throwable cause) {
         if (done.compareAndSet(false, true)) {
-            ended(failure);
+            LOG.log(Level.FINE, () -> "SockJS " + name + " write failed: " + cause);
+            writer.close();
+            complete();
         }
     }
 
     /**
-     * The container ended the response (the client went away, or an error). Waits (briefly) for a
-     * round of writes on another thread to leave first (see {@link PumpGuard}).
+     * The response broke (the client went away, or the container ended it): a write in progress
+     * fails, or, when the pipeline was not writing, it is told directly. Either way the session is
+     * interrupted.
      */
     private void endedByContainer(Throwable cause) {
         if (!done.compareAndSet(false, true)) {
             return;
         }
-        try {
-            if (!guard.awaitIdle(200, TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        LOG.log(Level.FINE, () -> "SockJS " + name + " response ended: " + cause);
+        if (!writer.end(cause)) {
+            LOG.warning(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
         }
-        ended(cause);
+        Outbound outbound = attachedTo;
+        if (outbound != null) {
+            outbound.sinkFailed(this, cause);
+        }
+        complete();
     }
 
-    private void ended(Throwable failure) {
-        SockJsSession attachedTo = session;
-        if (failure == null) {
-            LOG.finer(() -> "finish " + name);
-            if (attachedTo != null) {
-                attachedTo.detach(this);
-            }
-        } else {
-            LOG.log(Level.FINE, () -> "SockJS " + name + " response failed: " + failure);
-            if (attachedTo != null) {
-                attachedTo.receiverFailed(this);
-            }
-        }
+    private void complete() {
         try {
             async.complete();
         } catch (IllegalStateException alreadyOver) {
             LOG.log(Level.FINEST, "response already complete", alreadyOver);
         }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        endedByContainer(t);
     }
 
     @Override
@@ -261,5 +164,10 @@ final class Receiver implements WriteListener, AsyncListener {
     @Override
     public void onStartAsync(AsyncEvent event) {
         // not restarted
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -264,37 +264,38 @@ public final class SockJsServlet extends HttpServlet {
             async.complete(); // the id belongs to another service's session
             return;
         }
-        Receiver receiver = new Receiver(transport, callback, async);
-        receiver.start();
-        if (session.attach(receiver)) {
-            receiver.attached(session, server.environment().writers());
-            return;
-        }
-        // Another request holds the session. Its client may have gone away without the container
-        // noticing (an idle request is not read): probe it twice, then decide.
-        Receiver holder = session.receiver();
-        if (holder != null) {
-            holder.probe(server.environment().writers());
-        }
-        ScheduledExecutorService timer = server.environment().background();
-        try {
-            timer.schedule(() -> {
-                if (holder != null) {
-                    holder.probe(server.environment().writers());
+        Receiver receiver = new Receiver(transport, callback, async, service.streamLimit());
+        receiver.start(() -> attachOrContend(session, receiver));
+    }
+
+    /** Attaches the receiver to its session; when another request holds it, probes that one first. */
+    private void attachOrContend(SockJsSession session, Receiver receiver) {
+        switch (session.attach(receiver)) {
+            case ATTACHED -> { }
+            case CLOSED -> receiver.refuse(session.closeFrame());
+            case TAKEN -> {
+                // Another request holds the session. Its client may have gone away without the
+                // container noticing (an idle request is not read): probe it twice, then decide.
+                session.probe();
+                ScheduledExecutorService timer = server.environment().background();
+                try {
+                    timer.schedule(session::probe, CONTENTION_PROBE_MS, TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> claimOrRefuse(session, receiver), 2 * CONTENTION_PROBE_MS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    claimOrRefuse(session, receiver);
                 }
-            }, CONTENTION_PROBE_MS, TimeUnit.MILLISECONDS);
-            timer.schedule(() -> claimOrRefuse(session, receiver), 2 * CONTENTION_PROBE_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            claimOrRefuse(session, receiver);
+            }
         }
     }
 
     private void claimOrRefuse(SockJsSession session, Receiver receiver) {
-        if (session.attach(receiver)) {
-            receiver.attached(session, server.environment().writers());
-        } else {
-            server.busyRefused.increment();
-            receiver.refuse(SockJsSession.closeFrame(2010, "Another connection still open"), server.environment().writers());
+        switch (session.attach(receiver)) {
+            case ATTACHED -> { }
+            case CLOSED -> receiver.refuse(session.closeFrame());
+            case TAKEN -> {
+                server.busyRefused.increment();
+                receiver.refuse(SockJsFrames.close(2010, "Another connection still open"));
+            }
         }
     }
 

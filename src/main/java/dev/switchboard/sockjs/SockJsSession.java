@@ -4,19 +4,22 @@ import dev.switchboard.session.Connection;
 import dev.switchboard.session.ConnectionInfo;
 import dev.switchboard.session.SessionRegistry.CloseCause;
 import jakarta.websocket.CloseReason;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.session.MemoryBudget;
+import dev.switchboard.session.Outbound;
+import dev.switchboard.session.Outgoing;
+import dev.switchboard.session.SessionLimits;
 import java.security.Principal;
-import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A SockJS session over the HTTP transports: a {@link Connection} whose messages wait in a
- * bounded queue until a receiving request (a poll or a stream, one at a time) takes them, all
- * that waits leaving as one {@code a[...]} frame. Without a receiving request for the disconnect
- * delay it ends; once closed, it answers every receiving request with its close frame until then.
+ * A SockJS session over the HTTP transports: a {@link Connection} whose messages go through an
+ * {@link Outbound} pipeline with no fixed sink. Receiving requests (a poll or a stream, one at a
+ * time) attach to it as they come; what waits meanwhile stays, bounded, and leaves as one
+ * {@code a[...]} frame to the next. Without a receiving request for the disconnect delay it
+ * ends; once closed, every later receiving request is answered with its close frame until then.
  */
 final class SockJsSession implements TextConnection {
 
@@ -28,21 +31,14 @@ final class SockJsSession implements TextConnection {
     private final String sockJsId;
     private final String id;
     private final ConnectionInfo info;
-    private final int outboundMax;
-    private final long stallNanos;
-    private final dev.switchboard.session.MemoryBudget.Account account;
-    private final dev.switchboard.session.OutboundGrant grant; // guarded by this, with pendingChars
+    private final MemoryBudget.Account account;
+    private final Outbound outbound;
 
     // guarded by this
-    private final ArrayDeque<Object> pending = new ArrayDeque<>(); // String or String[] (parts)
-    private long pendingChars;
-    private boolean openFrameSent;
     private String closeFrame;          // set once the session is closed
-    private Receiver receiver;
-    private long detachedSince;
     private boolean ended;              // forgotten: handler told, registry updated
 
-    private SockJsHandler handler;
+    private volatile SockJsHandler handler;
 
     SockJsSession(SockJsServer server, SockJsService service, String sockJsId, ConnectionInfo info) {
         this.server = server;
@@ -51,10 +47,10 @@ final class SockJsSession implements TextConnection {
         this.id = "sockjs-" + IDS.incrementAndGet();
         this.info = info;
         this.account = server.environment().budget().open(info.remoteAddress());
-        this.grant = new dev.switchboard.session.OutboundGrant(account);
-        this.outboundMax = server.environment().limits().outboundMax();
-        this.stallNanos = server.environment().limits().sendTimeout().toNanos();
-        this.detachedSince = System.nanoTime();
+        SessionLimits limits = server.environment().limits();
+        this.outbound = new Outbound(null, limits.outboundMax(), limits.sendTimeout(), limits.coalesceMax(), account,
+                this::receiverBroke);
+        outbound.offer(new Outgoing.Control(SockJsFrames.OPEN));
     }
 
     /** Registers the session and opens its application; called once, right after creation. */
@@ -79,169 +75,67 @@ final class SockJsSession implements TextConnection {
 
     // ---- receiving requests ----
 
-    /** Attaches a receiving request; false when another one is attached (the caller answers 2010). */
-    synchronized boolean attach(Receiver candidate) {
-        if (receiver != null && receiver.isDone()) {
-            receiver = null; // ended before it could tell us
-        }
-        if (receiver != null) {
-            return false;
-        }
-        receiver = candidate;
-        return true;
+    /** Attaches a receiving request: TAKEN when another one is attached, CLOSED when the session is. */
+    Outbound.Attach attach(Receiver candidate) {
+        candidate.attaching(outbound);
+        return outbound.attach(candidate, server.environment().writers());
     }
 
-    /** The attached receiving request, or null. */
-    synchronized Receiver receiver() {
-        return receiver;
+    /** Asks the attached receiving request, if any, to write bytes its client ignores: a gone client fails on it. */
+    void probe() {
+        if (outbound.attached() != null) {
+            outbound.offer(new Outgoing.Probe(), server.environment().writers());
+        }
     }
 
-    synchronized void detach(Receiver r) {
-        if (receiver == r) {
-            receiver = null;
-            detachedSince = System.nanoTime();
-        }
+    /** The frame later receiving requests are answered with, once the session is closed. */
+    synchronized String closeFrame() {
+        return closeFrame == null ? SockJsFrames.close(1002, "Connection interrupted") : closeFrame;
     }
 
     /** The receiving request broke (the client went away mid-request): the session is interrupted. */
-    void receiverFailed(Receiver r) {
+    private void receiverBroke(Throwable cause) {
         synchronized (this) {
-            if (receiver != r) {
-                return;
-            }
-            receiver = null;
-            detachedSince = System.nanoTime();
             if (closeFrame != null) {
                 return;
             }
-            closeFrame = closeFrame(1002, "Connection interrupted");
-            pending.clear();
-            pendingChars = 0;
-            grant.releaseAll();
+            closeFrame = SockJsFrames.close(1002, "Connection interrupted");
         }
+        LOG.log(Level.FINE, () -> "SockJS session " + sockJsId + " interrupted: " + cause);
         server.interrupted.increment();
         ended();
     }
 
-    /**
-     * Under the receiver's pump: the next bytes for it, or null when there is nothing to send now.
-     * Sets the receiver's {@code finishing} when its response should end after what it got. What
-     * waits is taken under the session's lock; the frame is built (escaped, encoded) outside it.
-     */
-    byte[] next(Receiver r) {
-        String control = null;
-        Object[] messages = null;
-        int chars = 0;
-        synchronized (this) {
-            if (r != receiver || r.finishing) {
-                r.finishing = true;
-                return null;
-            }
-            if (!openFrameSent) {
-                openFrameSent = true;
-                control = "o";
-            } else if (!pending.isEmpty()) {
-                messages = pending.toArray();
-                chars = (int) Math.min(Integer.MAX_VALUE / 2, pendingChars);
-                pending.clear();
-                pendingChars = 0;
-                grant.releaseAll();
-            } else if (closeFrame != null) {
-                if (r.closeSent) {
-                    r.finishing = true;
-                    return null;
-                }
-                r.closeSent = true;
-                control = closeFrame;
-            } else if (r.heartbeatDue) {
-                r.heartbeatDue = false;
-                server.heartbeats.increment();
-                control = "h";
-            } else {
-                return null;
-            }
-            r.heartbeatDue = false;
-        }
-        StringBuilder out;
-        if (control != null) {
-            out = r.frame(control);
-        } else {
-            StringBuilder frame = new StringBuilder(chars + chars / 4 + 16 * messages.length);
-            frame.append("a[");
-            for (int i = 0; i < messages.length; i++) {
-                if (i > 0) {
-                    frame.append(',');
-                }
-                frame.append('"');
-                if (messages[i] instanceof String text) {
-                    SockJsJson.escapeInto(frame, text);
-                } else {
-                    SockJsJson.escapeParts(frame, (String[]) messages[i]);
-                }
-                frame.append('"');
-            }
-            out = r.frame(frame.append(']'));
-        }
-        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-        r.lastSent = System.nanoTime();
-        r.sent += bytes.length;
-        if (!r.transport.streaming || r.closeSent || r.sent >= service.streamLimit()) {
-            r.finishing = true;
-        }
-        return bytes;
-    }
-
     // ---- sending: the Connection ----
 
-    private boolean enqueue(Object item, int chars) {
-        Receiver wake;
-        synchronized (this) {
-            if (closeFrame != null) {
-                return false;
-            }
-            if (pendingChars > 0 && (pendingChars + chars > outboundMax || !grant.cover(2 * (pendingChars + chars)))
-                    || receiver != null && receiver.stalledFor(System.nanoTime()) > stallNanos) {
-                wake = slowConsumer();
-            } else {
-                pending.add(item);
-                pendingChars += chars;
+    private boolean enqueue(Outgoing item) {
+        switch (outbound.offer(item, server.environment().writers())) {
+            case QUEUED -> {
                 server.environment().registry().countOut();
-                wake = receiver;
+                return true;
             }
+            case OVERFLOW -> slowConsumer();
+            default -> { }
         }
-        if (wake != null) {
-            wake.wake(server.environment().writers());
-        }
-        return closeFrame == null;
+        return false;
     }
 
-    /** Under the lock: the client does not take its messages fast enough. */
-    private Receiver slowConsumer() {
-        pending.clear();
-        pendingChars = 0;
-        grant.releaseAll();
-        closeFrame = closeFrame(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
-                "slow consumer: over " + outboundMax + " waiting to be sent");
+    /** The client does not take its messages fast enough: closed with 1008 and counted. */
+    private void slowConsumer() {
         server.environment().registry().countClose(CloseCause.SLOW_CONSUMER);
-        runOffThread(this::ended);
-        return receiver;
+        closing(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
+                "slow consumer: over " + server.environment().limits().outboundMax() + " waiting to be sent"), false);
     }
 
     @Override
     public boolean sendText(String text) {
-        return enqueue(text, text.length());
+        return enqueue(new Outgoing.Text(text));
     }
 
     @Override
     public boolean sendTextBatched(String... parts) {
-        int length = 0;
-        for (String part : parts) {
-            length += part.length();
-        }
-        return enqueue(parts, length);
+        return enqueue(Outgoing.TextParts.of(parts));
     }
-
-
 
     @Override
     public void close(CloseReason reason) {
@@ -254,23 +148,15 @@ final class SockJsSession implements TextConnection {
     }
 
     private void closing(CloseReason reason, boolean afterPending) {
-        Receiver wake;
+        String frame;
         synchronized (this) {
             if (closeFrame != null) {
                 return;
             }
-            closeFrame = closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase());
-            if (!afterPending) {
-                pending.clear();
-                pendingChars = 0;
-                grant.releaseAll();
-            }
-            wake = receiver;
+            closeFrame = frame = SockJsFrames.close(reason.getCloseCode().getCode(), reason.getReasonPhrase());
         }
+        outbound.close(new Outgoing.Control(frame), !afterPending, null);
         runOffThread(this::ended);
-        if (wake != null) {
-            wake.wake(server.environment().writers());
-        }
     }
 
     @Override
@@ -289,7 +175,7 @@ final class SockJsSession implements TextConnection {
     }
 
     @Override
-    public dev.switchboard.session.MemoryBudget.Account account() {
+    public MemoryBudget.Account account() {
         return account;
     }
 
@@ -318,31 +204,30 @@ final class SockJsSession implements TextConnection {
 
     // ---- lifetime ----
 
-    /** The sweep: heart-beat to an idle receiver, or end a session nobody has polled for the delay. */
+    /**
+     * The sweep: cut a receiver that stays stuck while messages wait, heart-beat to an idle one,
+     * or end a session nobody has polled for the disconnect delay.
+     */
     void sweep(long now) {
-        Receiver wake = null;
-        boolean expire = false;
-        synchronized (this) {
-            if (receiver != null) {
-                if (now - receiver.lastSent >= server.options().heartbeat().toNanos() && !receiver.heartbeatDue) {
-                    receiver.heartbeatDue = true;
-                    wake = receiver;
-                } else if (!pending.isEmpty() && receiver.stalledFor(now) > stallNanos) {
-                    wake = slowConsumer();
-                }
-            } else if (now - detachedSince > server.options().disconnectDelay().toNanos()) {
-                expire = true;
+        if (outbound.cutIfStalled(now)) {
+            slowConsumer();
+            return;
+        }
+        if (outbound.heartbeat(new Outgoing.Control(SockJsFrames.HEARTBEAT), now, server.options().heartbeat().toNanos(),
+                server.environment().writers())) {
+            server.heartbeats.increment();
+        }
+        long detached = outbound.detachedSince();
+        if (detached != 0 && now - detached > server.options().disconnectDelay().toNanos()) {
+            synchronized (this) {
                 if (closeFrame == null) {
-                    closeFrame = closeFrame(3000, "Go away!");
+                    closeFrame = SockJsFrames.close(3000, "Go away!");
                     server.timedOut.increment();
                 }
             }
-        }
-        if (expire) {
+            outbound.abort();
             server.forget(this);
             ended();
-        } else if (wake != null) {
-            wake.wake(server.environment().writers());
         }
     }
 
@@ -358,9 +243,6 @@ final class SockJsSession implements TextConnection {
         }
         server.closed.increment();
         server.environment().registry().remove(this);
-        synchronized (this) {
-            grant.releaseAll();
-        }
         account.close();
         SockJsHandler.closed(h);
     }
@@ -377,11 +259,5 @@ final class SockJsSession implements TextConnection {
         } catch (RejectedExecutionException stopping) {
             task.run();
         }
-    }
-
-    static String closeFrame(int code, String reason) {
-        StringBuilder out = new StringBuilder("c[").append(code).append(',');
-        SockJsJson.quote(out, reason == null ? "" : reason);
-        return out.append(']').toString();
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.sockjs;
 
 import dev.switchboard.session.ConnectionInfo;
-import dev.switchboard.session.MessageFraming;
 import dev.switchboard.session.WebSocketConnection;
 import jakarta.websocket.CloseReason;
 import java.security.Principal;
@@ -14,32 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SockJsWebSocketConnection implements TextConnection, SockJsServer.Beating {
 
-    /** {@code a["m1","m2"]}: JSON strings in an array. */
-    static final MessageFraming FRAMING = new MessageFraming() {
-        @Override
-        public String prefix() {
-            return "a[\"";
-        }
-
-        @Override
-        public String separator() {
-            return "\",\"";
-        }
-
-        @Override
-        public String suffix() {
-            return "\"]";
-        }
-
-        @Override
-        public void appendMessage(StringBuilder out, String... parts) {
-            SockJsJson.escapeParts(out, parts);
-        }
-    };
-
     private final WebSocketConnection ws;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile long lastSent = System.nanoTime();
 
     SockJsWebSocketConnection(WebSocketConnection ws) {
         this.ws = ws;
@@ -50,20 +25,12 @@ final class SockJsWebSocketConnection implements TextConnection, SockJsServer.Be
     }
 
     void sendOpenFrame() {
-        sent(ws.sendVerbatim("o"));
+        ws.sendControl(SockJsFrames.OPEN);
     }
 
     @Override
     public boolean heartbeatDue(long now, long intervalNanos) {
-        if (closing.get() || now - lastSent < intervalNanos) {
-            return false;
-        }
-        return sent(ws.sendVerbatim("h"));
-    }
-
-    private boolean sent(boolean queued) {
-        lastSent = System.nanoTime();
-        return queued;
+        return !closing.get() && ws.heartbeat(SockJsFrames.HEARTBEAT, now, intervalNanos);
     }
 
     @Override
@@ -88,12 +55,12 @@ final class SockJsWebSocketConnection implements TextConnection, SockJsServer.Be
 
     @Override
     public boolean sendText(String text) {
-        return sent(ws.sendText(text));
+        return ws.sendText(text);
     }
 
     @Override
     public boolean sendTextBatched(String... parts) {
-        return sent(ws.sendTextBatched(parts));
+        return ws.sendTextBatched(parts);
     }
 
 
@@ -110,11 +77,10 @@ final class SockJsWebSocketConnection implements TextConnection, SockJsServer.Be
             return;
         }
         int code = reason.getCloseCode().getCode();
-        ws.sendVerbatim(SockJsSession.closeFrame(code, reason.getReasonPhrase()));
         // the socket's own close code: the SockJS one where WebSocket allows it to be sent
         boolean sendable = code == 1000 || code == 1001 || code == 1008 || code == 1009 || code == 1011
                 || code >= 3000 && code <= 4999;
-        ws.closeAfterSent(sendable ? reason
+        ws.closeAfter(SockJsFrames.close(code, reason.getReasonPhrase()), sendable ? reason
                 : new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, reason.getReasonPhrase()));
     }
 

@@ -39,7 +39,7 @@ public class SockJsWebSocketEndpoint {
             return;
         }
         connection = new SockJsWebSocketConnection(
-                WebSocketConnection.open(session, config, true, SockJsWebSocketConnection.FRAMING));
+                WebSocketConnection.open(session, config, true, SockJsFrames.MESSAGES));
         server.track(connection);
         connection.sendOpenFrame();
         handler = service.application().open(connection);

@@ -368,14 +368,19 @@ class SockJsProtocolIT {
             assertEquals("o", socket.nextText());
             socket.sendText("");
             socket.sendText("[\"a\",\"b\"]");
-            assertEquals("a[\"a\"]", socket.nextText());
-            assertEquals("a[\"b\"]", socket.nextText());
+            // one frame each, or both in one when the second was queued behind the first's write
+            String echoed = socket.nextText();
+            if (!echoed.equals("a[\"a\",\"b\"]")) {
+                assertEquals("a[\"a\"]", echoed);
+                assertEquals("a[\"b\"]", socket.nextText());
+            }
             socket.sendText("\"single\"");
             assertEquals("a[\"single\"]", socket.nextText());
             socket.sendText("[\"\\u2028 \uffff \\\" \\\\\"]");
             assertEquals("a[\"\\u2028 \\uffff \\\" \\\\\"]", socket.nextText());
             socket.sendText("[\"a");
-            assertEquals(1002, socket.awaitClose(Duration.ofSeconds(5)).code(), "broken JSON ends the connection");
+            TestSocket.Close close = socket.awaitClose(Duration.ofSeconds(5));
+            assertEquals(1002, close.code(), "broken JSON ends the connection: " + close);
         }
         try (TestSocket closed = TestSocket.connect(ws(session("close") + "/websocket"))) {
             assertEquals("o", closed.nextText());
