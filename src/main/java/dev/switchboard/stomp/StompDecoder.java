@@ -12,6 +12,10 @@ import java.util.Arrays;
  *
  * <p>Limits are enforced while bytes are read, never after buffering them: header lines, header
  * count and whole frame size.
+ *
+ * <p>Over 400 lines on purpose: one byte-level state machine (command, headers, body by length or
+ * by NUL, heart-beats) whose states share the limits and the memory charge of the frame being
+ * assembled.
  */
 public final class StompDecoder {
 

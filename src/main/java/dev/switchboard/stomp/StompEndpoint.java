@@ -20,13 +20,14 @@ import java.util.logging.Logger;
  * small whatever the frame size. Outgoing frames queued behind a write leave together in one
  * WebSocket message.
  *
- * <p>{@link StompFrameCodec.Decoder} and {@link StompFrameCodec.Encoder} are the Jakarta codec
- * classes for whole-message use (one frame per message); this endpoint reads parts itself because
- * Jakarta decoders see only whole messages, which would make the container buffer every frame.
+ * <p>No Jakarta {@code Decoder} or {@code Encoder} is declared: a decoder sees only whole messages,
+ * so the container would buffer every frame whole (up to the frame limit, per connection) before
+ * the parser and its limits saw a byte, and a WebSocket message may carry several frames or part
+ * of one. Outgoing frames are encoded once per message and leave through the connection's
+ * outbound pipeline, not through {@code sendObject}.
  */
 @ServerEndpoint(value = "/stomp", subprotocols = {"v12.stomp", "v11.stomp", "v10.stomp"},
-        configurator = HandshakeConfigurator.class,
-        decoders = {StompFrameCodec.Decoder.class}, encoders = {StompFrameCodec.Encoder.class})
+        configurator = HandshakeConfigurator.class)
 public class StompEndpoint {
 
     private static final Logger LOG = Logger.getLogger(StompEndpoint.class.getName());

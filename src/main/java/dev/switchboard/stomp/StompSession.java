@@ -1,15 +1,11 @@
 package dev.switchboard.stomp;
 
-import dev.switchboard.broker.AckMode;
-import dev.switchboard.broker.Broker;
-import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
 import dev.switchboard.broker.Subscriber;
 import dev.switchboard.broker.Subscription;
 import dev.switchboard.security.AuthenticationException;
 import dev.switchboard.session.Connection;
 import dev.switchboard.session.MemoryBudget;
-import dev.switchboard.stomp.app.ApplicationRouter;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import java.nio.ByteBuffer;
@@ -17,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -35,9 +29,9 @@ import java.util.logging.Logger;
  * charges queued messages). Before CONNECT a session takes only small frames and has
  * {@code connectTimeout} to send CONNECT.
  *
- * <p>Still over 400 lines: the frame handlers and the subscription bookkeeping share the session's
- * state and lock; splitting them is the next step of the structure work (issue 13). Quotas
- * ({@link ClientQuota}) and the MESSAGE wire form ({@link MessageWire#sendTo}) are apart already.
+ * <p>Its parts: the subscription bookkeeping ({@link StompSubscriptions}), what leaves the session
+ * ({@link StompOutput}), transactions ({@link Transactions}), quotas ({@link ClientQuota}) and
+ * heart-beats ({@link HeartBeats}); this class is the state machine that ties them together.
  */
 final class StompSession implements Subscriber, StompDecoder.Sink {
 
@@ -51,9 +45,10 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private final StompVersion highestAllowed;
     private final StompDecoder decoder;
     private final String id;
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final StompSubscriptions subscriptions;
+    private final StompOutput output;
+    private final StompSends sends;
     private final Transactions transactions;
-    private final boolean binaryMessages;
     private final ClientQuota quota;
 
     private volatile StompVersion version = StompVersion.V1_2;
@@ -71,7 +66,6 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     StompSession(StompServer server, Connection connection, String subprotocol, boolean binaryMessages) {
         this.server = server;
         this.connection = connection;
-        this.binaryMessages = binaryMessages;
         StompVersion fromSubprotocol = subprotocol == null ? null : StompVersion.ofSubprotocol(subprotocol);
         this.highestAllowed = fromSubprotocol == null ? StompVersion.V1_2 : fromSubprotocol;
         this.quota = new ClientQuota(server, connection.account(),
@@ -80,6 +74,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.id = server.nextSessionId();
         this.transactions = new Transactions(server.limits().transactionFramesMax(), quota.account());
         this.heartBeats = new HeartBeats(server.timer(), connection, server.metrics(), this::silent);
+        this.subscriptions = new StompSubscriptions(server.broker(), server.limits().subscriptionsMax(), server.metrics());
+        this.output = new StompOutput(connection, server.metrics(), heartBeats, binaryMessages);
+        this.sends = new StompSends(server);
         server.metrics().sessionsOpen.increment();
     }
 
@@ -186,8 +183,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         boolean ok = switch (command) {
             case CONNECT, STOMP -> fail(frame, "already connected", "this session sent " + command + " twice");
             case SEND -> transactionalOr(frame, this::send);
-            case SUBSCRIBE -> subscribe(frame);
-            case UNSUBSCRIBE -> unsubscribe(frame);
+            case SUBSCRIBE -> applied(frame, subscriptions.subscribe(this, userName, frame, version));
+            case UNSUBSCRIBE -> applied(frame, subscriptions.unsubscribe(frame, version));
             case ACK, NACK -> transactionalOr(frame, this::acknowledge);
             case BEGIN -> begin(frame);
             case COMMIT -> commit(frame);
@@ -272,132 +269,18 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     // ---- SEND -------------------------------------------------------------------------------
 
     private boolean send(StompFrame frame) {
-        String destination = frame.header("destination");
-        if (destination == null || destination.isEmpty()) {
-            return fail(frame, "missing destination", "SEND needs a destination header");
-        }
-        if (destination.equals(ApplicationRouter.PREFIX) || destination.startsWith(ApplicationRouter.PREFIX + "/")) {
-            server.metrics().appRequests.increment();
-            try {
-                server.router().dispatch(new ApplicationRouter.Request(destination, frame.headers().firstValues(),
-                        frame.body(), principal, userName));
-                return true;
-            } catch (ApplicationRouter.RequestException e) {
-                server.metrics().appFailures.increment();
-                return fail(frame, "application destination refused the message", e.getMessage());
-            }
-        }
-        if (!Broker.isBrokerDestination(destination)) {
-            return fail(frame, "unknown destination", "no such destination " + destination
-                    + ": send to /topic/..., /queue/..., /user/{name}/queue/... or /app/...");
-        }
-        List<String> pass = new ArrayList<>();
-        StompHeaders headers = frame.headers();
-        for (int i = 0; i < headers.size(); i++) {
-            if (!MessageWire.reserved(headers.name(i))) {
-                pass.add(headers.name(i));
-                pass.add(headers.value(i));
-            }
-        }
-        Message message = new Message(server.nextMessageId(), destination, frame.header("content-type"), pass,
-                frame.body());
-        try {
-            server.broker().publish(message, quota.account());
-            return true;
-        } catch (BrokerException e) {
-            return fail(frame, "message refused", e.getMessage());
-        }
+        return applied(frame, sends.send(frame, principal, userName, quota.account()));
     }
 
-    // ---- SUBSCRIBE / UNSUBSCRIBE ------------------------------------------------------------
-
-    private boolean subscribe(StompFrame frame) {
-        String destination = frame.header("destination");
-        String subId = frame.header("id");
-        if (destination == null || destination.isEmpty()) {
-            return fail(frame, "missing destination", "SUBSCRIBE needs a destination header");
-        }
-        if (subId == null) {
-            if (version != StompVersion.V1_0) {
-                return fail(frame, "missing id", "SUBSCRIBE needs an id header");
-            }
-            subId = destination; // 1.0 made the id optional
-        }
-        AckMode ack = AckMode.of(frame.header("ack"));
-        if (ack == null || (ack == AckMode.CLIENT_INDIVIDUAL && version == StompVersion.V1_0)) {
-            return fail(frame, "bad ack header", "ack must be auto, client or client-individual (1.1+); got \""
-                    + frame.header("ack") + "\"");
-        }
-        if (subscriptions.containsKey(subId)) {
-            return fail(frame, "duplicate subscription id", "this session already has a subscription with id " + subId);
-        }
-        if (subscriptions.size() >= server.limits().subscriptionsMax()) {
-            return fail(frame, "too many subscriptions", "a session may hold at most "
-                    + server.limits().subscriptionsMax() + " subscriptions");
-        }
-        StringBuilder line = new StringBuilder();
-        StompEncoder.appendHeader(line, "subscription", subId, version, version.escapes());
-        try {
-            Subscription s = server.broker().subscribe(this, userName, subId, destination, ack,
-                    new MessageWire.Tag(line.toString(), line.toString().getBytes(StandardCharsets.UTF_8)),
-                    frame.headers().firstValues());
-            subscriptions.put(subId, s);
-            return true;
-        } catch (BrokerException e) {
-            return fail(frame, "subscription refused", e.getMessage());
-        }
-    }
-
-    private boolean unsubscribe(StompFrame frame) {
-        String subId = frame.header("id");
-        if (subId == null && version == StompVersion.V1_0) {
-            subId = frame.header("destination");
-        }
-        if (subId == null) {
-            return fail(frame, "missing id", "UNSUBSCRIBE needs an id header");
-        }
-        Subscription s = subscriptions.remove(subId);
-        if (s != null) {
-            server.broker().unsubscribe(s);
-        }
-        return true;
-    }
-
-    // ---- ACK / NACK -------------------------------------------------------------------------
+    // ---- SUBSCRIBE, UNSUBSCRIBE, ACK, NACK: the subscriptions ------------------------------
 
     private boolean acknowledge(StompFrame frame) {
-        boolean ack = frame.command() == StompCommand.ACK;
-        if (!ack && version == StompVersion.V1_0) {
-            return fail(frame, "unexpected frame", "NACK is not part of STOMP 1.0");
-        }
-        String messageId = version == StompVersion.V1_2 ? frame.header("id") : frame.header("message-id");
-        if (messageId == null) {
-            return fail(frame, "missing " + (version == StompVersion.V1_2 ? "id" : "message-id"),
-                    frame.command() + " needs the " + (version == StompVersion.V1_2 ? "id" : "message-id") + " header");
-        }
-        String subId = version == StompVersion.V1_1 ? frame.header("subscription") : null;
-        if (ack) {
-            server.metrics().acks.increment();
-        } else {
-            server.metrics().nacks.increment();
-        }
-        if (subId != null) {
-            Subscription s = subscriptions.get(subId);
-            if (s == null) {
-                return fail(frame, "unknown subscription", "no subscription " + subId + " in this session");
-            }
-            if (s.tracksAcks() && !(ack ? server.broker().ack(s, messageId) : server.broker().nack(s, messageId))) {
-                server.metrics().unknownAcks.increment();
-            }
-            return true;
-        }
-        for (Subscription s : subscriptions.values()) {
-            if (s.tracksAcks() && (ack ? server.broker().ack(s, messageId) : server.broker().nack(s, messageId))) {
-                return true;
-            }
-        }
-        server.metrics().unknownAcks.increment(); // topic acks are not tracked; so are repeats
-        return true;
+        return applied(frame, subscriptions.acknowledge(frame, version));
+    }
+
+    /** True when applied; else an ERROR for the frame, the session ends, and false. */
+    private boolean applied(StompFrame frame, StompSubscriptions.Problem problem) {
+        return problem == null || fail(frame, problem.message(), problem.detail());
     }
 
     // ---- transactions -----------------------------------------------------------------------
@@ -483,12 +366,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     }
 
     private void sendFrame(StompFrame frame) {
-        String text = StompEncoder.encodeText(frame, version);
-        if (connection.sendText(text)) {
-            heartBeats.wrote();
-            server.metrics().framesOut.increment();
-            server.metrics().bytesOut.add(text.length());
-        }
+        output.frame(frame, version);
     }
 
     /** Ends the session: after what is queued (a last ERROR or RECEIPT) is written, the connection closes. */
@@ -513,10 +391,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         quota.connected();
         transactions.clear();
         decoder.release();
-        for (Subscription s : subscriptions.values()) {
-            server.broker().unsubscribe(s);
-        }
-        subscriptions.clear();
+        subscriptions.releaseAll();
     }
 
     // ---- deliveries (publishers' threads) ---------------------------------------------------
@@ -526,15 +401,6 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         if (ended) {
             return false; // ending: a last ERROR or RECEIPT is on its way, nothing more goes after it
         }
-        long size = MessageWire.of(message, version).sendTo(connection, subscription, redelivered, binaryMessages);
-        boolean queued = size >= 0;
-        if (!queued) {
-            server.metrics().deliveriesRefused.increment();
-            return false;
-        }
-        heartBeats.wrote();
-        server.metrics().framesOut.increment();
-        server.metrics().bytesOut.add(size);
-        return true;
+        return output.deliver(subscription, message, redelivered, version);
     }
 }

@@ -171,15 +171,4 @@ class StompDecoderTest {
         assertTrue(r.frames.isEmpty());
         assertTrue(r.malformed.contains("BAD"));
     }
-
-    @Test
-    void theCodecClassesDecodeAndEncodeWholeMessages() throws Exception {
-        StompFrameCodec.Decoder decoder = new StompFrameCodec.Decoder();
-        StompFrame f = decoder.decode("SEND\ndestination:/a\nx:a\\cb\n\nbody\0");
-        assertEquals("a:b", f.header("x"));
-        String text = new StompFrameCodec.Encoder().encode(f);
-        assertEquals(f.withBody("body").headers().with("content-length", "4"), decoder.decode(text).headers());
-        org.junit.jupiter.api.Assertions.assertThrows(jakarta.websocket.DecodeException.class,
-                () -> decoder.decode("SEND\n\n\0SEND\n\n\0"));
-    }
 }
