@@ -32,6 +32,9 @@ import java.util.logging.Logger;
  * headers go out before the client's 8-byte nonce arrives (as proxies like HAProxy require), then
  * the 16-byte answer; frames are {@code 0x00 text 0xFF}, the close {@code 0xFF 0x00}. Reads and
  * writes are non-blocking. Carries SockJS framing on session URLs, plain messages on the raw URL.
+ *
+ * <p>Just over 400 lines: the draft's handshake answer, its frame reader and its sink share one
+ * connection's state; the queueing is the shared {@link Outbound} pipeline.
  */
 public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener, TextConnection, OutboundSink,
         SockJsServer.Beating {

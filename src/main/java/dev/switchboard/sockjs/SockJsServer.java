@@ -145,6 +145,7 @@ public final class SockJsServer implements AutoCloseable {
     public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("httpSessions", sessions.size());
+        out.put("receiving", sessions.values().stream().filter(SockJsSession::receiving).count());
         out.put("websocketSessions", sockets.size());
         out.put("opened", opened.sum());
         out.put("closed", closed.sum());

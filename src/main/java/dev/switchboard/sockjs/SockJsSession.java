@@ -88,6 +88,11 @@ final class SockJsSession implements TextConnection {
         }
     }
 
+    /** Whether a receiving request is attached now. */
+    boolean receiving() {
+        return outbound.attached() != null;
+    }
+
     /** The frame later receiving requests are answered with, once the session is closed. */
     synchronized String closeFrame() {
         return closeFrame == null ? SockJsFrames.close(1002, "Connection interrupted") : closeFrame;

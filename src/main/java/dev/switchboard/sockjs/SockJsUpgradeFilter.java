@@ -93,6 +93,6 @@ public final class SockJsUpgradeFilter extends HttpFilter {
                 + request.getRequestURI());
         Hixie76Connection hixie = request.upgrade(Hixie76Connection.class);
         hixie.configure(server, service, raw, key1, key2,
-                SockJsServlet.connectionInfo(request, server.handshake().copiedHeaders()));
+                SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders()));
     }
 }

@@ -212,8 +212,9 @@ class SockJsProtocolIT {
     void aSecondReceivingRequestGetsAnotherConnectionStillOpen() throws Exception {
         String s = session("echo");
         post(s + "/xhr", null);
+        long receiving = receiving();
         try (RawHttp held = RawHttp.send(uri(), "POST", s + "/xhr", Map.of(), null)) {
-            Thread.sleep(200); // the held poll reaches the server first
+            awaitReceiving(receiving + 1); // the held poll is attached first
             assertEquals("c[2010,\"Another connection still open\"]\n", post(s + "/xhr", null).body());
             post(s + "/xhr_send", "[\"to the held poll\"]");
             String body = held.readBody().body();
@@ -225,11 +226,27 @@ class SockJsProtocolIT {
     void aPollWhoseClientWentAwayDoesNotBlockTheSession() throws Exception {
         String s = session("echo");
         post(s + "/xhr", null);
+        long receiving = receiving();
         RawHttp held = RawHttp.send(uri(), "POST", s + "/xhr", Map.of(), null);
-        Thread.sleep(200); // the poll reaches the server
+        awaitReceiving(receiving + 1); // the poll is attached
         held.close(); // the client gives up on its poll; the server cannot see that until it writes
         String next = post(s + "/xhr", null).body();
         assertTrue(next.equals("o\n") || next.equals("c[1002,\"Connection interrupted\"]\n"), next);
+    }
+
+    /** How many SockJS sessions have a receiving request attached now (from /stats). */
+    private long receiving() throws Exception {
+        return Stats.number(get(base.getPath() + "stats").body(), "receiving");
+    }
+
+    private void awaitReceiving(long count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (receiving() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no receiving request attached within 10 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     // ---- streaming ----

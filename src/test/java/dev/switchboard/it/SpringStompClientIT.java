@@ -198,7 +198,14 @@ class SpringStompClientIT {
     void heartBeatsKeepAnIdleSessionAlive() throws Exception {
         long before = Stats.number(Http.get(URI.create(base + "stats")).body(), "heartbeatsIn");
         StompSession idle = connect(null, null);
-        Thread.sleep(1500); // several intervals with no frames either way
+        // several intervals with no frames either way: the client's heart-beats are all that arrives
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String during = Http.get(URI.create(base + "stats")).body();
+        while ((Stats.number(during, "heartbeatsIn") <= before + 3 || Stats.number(during, "heartbeatsOut") <= 3)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            during = Http.get(URI.create(base + "stats")).body();
+        }
         assertTrue(idle.isConnected());
         Inbox inbox = new Inbox();
         await(idle.subscribe("/topic/after-idle", inbox));

@@ -1,0 +1,151 @@
+package dev.switchboard.sockjs;
+
+import dev.switchboard.session.ConnectionInfo;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * What every SockJS HTTP answer shares: the origin policy, CORS and preflights, the
+ * {@code JSESSIONID} cookie, caching headers, plain-text answers, and what a connection opened
+ * by a request may know of it.
+ */
+final class SockJsHttp {
+
+    static final String NOT_CACHED = "no-store, no-cache, must-revalidate, max-age=0";
+    static final long YEAR = 31536000L;
+    static final String CACHED = "public, max-age=" + YEAR;
+
+    private final SockJsServer server;
+
+    SockJsHttp(SockJsServer server) {
+        this.server = server;
+    }
+
+
+    /** Applies the deployment's origin policy to a cross-origin request; answers 403 and returns false when refused. */
+    boolean originAllowed(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String origin = request.getHeader("Origin");
+        if (origin == null || server.handshake().origins().allows(origin, request.getHeader("Host"))) {
+            return true;
+        }
+        server.handshake().refuseOrigin();
+        text(response, 403, "text/plain;charset=UTF-8", "Origin not allowed.");
+        return false;
+    }
+
+    static void cors(HttpServletRequest request, HttpServletResponse response) {
+        String origin = request.getHeader("Origin");
+        response.setHeader("Access-Control-Allow-Origin", origin == null || origin.equals("null") ? "*" : origin);
+        response.setHeader("Access-Control-Allow-Credentials", "true");
+        String headers = request.getHeader("Access-Control-Request-Headers");
+        if (headers != null && !headers.isEmpty()) {
+            response.setHeader("Access-Control-Allow-Headers", headers);
+        }
+        if (origin != null && !origin.equals("null")) {
+            response.addHeader("Vary", "Origin");
+        }
+    }
+
+    void preflight(HttpServletRequest request, HttpServletResponse response, String methods) throws IOException {
+        if (!originAllowed(request, response)) {
+            return;
+        }
+        cors(request, response);
+        response.setHeader("Cache-Control", CACHED);
+        response.setHeader("Expires", expires());
+        response.setHeader("Access-Control-Max-Age", String.valueOf(YEAR));
+        response.setHeader("Access-Control-Allow-Methods", methods);
+        response.setStatus(204);
+    }
+
+    static void cookie(SockJsService service, HttpServletRequest request, HttpServletResponse response) {
+        if (!service.cookieNeeded()) {
+            return;
+        }
+        String value = "dummy";
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (c.getName().equals("JSESSIONID")) {
+                    value = c.getValue();
+                }
+            }
+        }
+        response.addHeader("Set-Cookie", "JSESSIONID=" + value + "; path=/");
+    }
+
+    static String expires() {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(YEAR));
+    }
+
+    static void notFound(HttpServletResponse response) throws IOException {
+        text(response, 404, "text/plain;charset=UTF-8", "Not found.");
+    }
+
+    static void methodNotAllowed(HttpServletResponse response, String allow) {
+        response.setStatus(405);
+        response.setHeader("Allow", allow);
+        response.setContentLength(0);
+    }
+
+    static void text(HttpServletResponse response, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(type);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    ConnectionInfo connectionInfo(HttpServletRequest request) {
+        return connectionInfo(request, server.handshake().copiedHeaders());
+    }
+
+    /** What a connection opened by this request may know of it (its address, configured headers, principal). */
+    static ConnectionInfo connectionInfo(HttpServletRequest request, List<String> copiedHeaders) {
+        Map<String, List<String>> headers = new TreeMap<>();
+        for (String name : copiedHeaders) {
+            List<String> values = Collections.list(request.getHeaders(name));
+            if (!values.isEmpty()) {
+                headers.put(name, List.copyOf(values));
+            }
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        HttpSession http = request.getSession(false);
+        if (http != null) {
+            for (String name : Collections.list(http.getAttributeNames())) {
+                attributes.put(name, http.getAttribute(name));
+            }
+        }
+        String query = request.getQueryString();
+        return new ConnectionInfo(request.getRemoteAddr(),
+                URI.create(request.getRequestURL() + (query == null ? "" : "?" + query)), headers, attributes,
+                request.getUserPrincipal());
+    }
+}
