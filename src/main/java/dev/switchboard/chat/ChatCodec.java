@@ -24,7 +24,7 @@ public final class ChatCodec {
 
         @Override
         public ChatMessage decode(String text) throws DecodeException {
-            if (!willDecode(text)) {
+            if (text == null || !text.strip().startsWith("{")) {
                 throw new DecodeException(text, "a chat message is a JSON object, like {\"type\":\"TALK\",\"text\":\"hi\"}");
             }
             try {
@@ -38,9 +38,13 @@ public final class ChatCodec {
             }
         }
 
+        /**
+         * Every text: what is not a chat message is refused by {@link #decode} with a reason the
+         * sender is told (a container hands a message no decoder will take to the endpoint as it is).
+         */
         @Override
         public boolean willDecode(String text) {
-            return text != null && text.strip().startsWith("{");
+            return text != null;
         }
 
         @Override

@@ -25,14 +25,20 @@ import java.util.logging.Logger;
 
 /**
  * {@code /chat/{room}?nickname=alice}: chat for clients without STOMP, one JSON message per
- * WebSocket message ({@link ChatCodec}). Connecting joins the room (history, then a SYSTEM
+ * WebSocket message. The container decodes what a client sends with {@link ChatCodec.Decoder}
+ * (declared below, and the only way a message reaches {@link #onMessage}); what fails to decode
+ * comes to {@link #onError} as a {@code DecodeException} and is answered, the connection kept.
+ * No container {@code Encoder} is declared: a room message is encoded to JSON once, by
+ * {@link ChatService}, for every member, and leaves through the connection's bounded outbound
+ * pipeline; an {@code Encoder} would encode per recipient and write around that pipeline. The
+ * container holds a whole message, so its text buffer is sized for the longest chat message
+ * (twice {@code chat.message.max} plus 256 characters of JSON); a longer one closes with 1009. Connecting joins the room (history, then a SYSTEM
  * message with who is there; the room hears an ENTER), closing leaves it. The client sends
  * {@code {"type":"TALK","text":"hi"}}; it receives every room message as the STOMP clients of
  * {@code /topic/chat.{room}} do, and shares the room with them. What it sends wrong gets a SYSTEM
  * message to it alone; the connection stays.
  */
-@ServerEndpoint(value = "/chat/{room}", configurator = HandshakeConfigurator.class,
-        decoders = ChatCodec.Decoder.class, encoders = ChatCodec.Encoder.class)
+@ServerEndpoint(value = "/chat/{room}", configurator = HandshakeConfigurator.class, decoders = ChatCodec.Decoder.class)
 public class ChatEndpoint implements Subscriber {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
@@ -43,7 +49,6 @@ public class ChatEndpoint implements Subscriber {
     private Subscription subscription;
     private String room;
     private String nickname;
-    private final ChatCodec.Decoder decoder = new ChatCodec.Decoder();
     private final ChatCodec.Encoder encoder = new ChatCodec.Encoder();
 
     @OnOpen
@@ -56,7 +61,8 @@ public class ChatEndpoint implements Subscriber {
         this.room = room;
         connection = WebSocketConnection.open(session, config);
         inbound = dev.switchboard.security.InboundRate.forEndpoint(config, connection.info().remoteAddress());
-        decoder.init(config);
+        session.setMaxTextMessageBufferSize(Math.min(2 * chatService.limits().messageMax() + 256,
+                connection.limits().textMessageMax()));
         encoder.init(config);
         if (!ChatService.validRoom(room)) {
             connection.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
@@ -73,22 +79,13 @@ public class ChatEndpoint implements Subscriber {
         }
     }
 
+    /** A whole message, decoded by the container with {@link ChatCodec.Decoder}. */
     @OnMessage
-    public void onText(String part, boolean last) {
-        if (!withinRate(part.length(), last)) {
+    public void onMessage(ChatMessage message) {
+        if (subscription == null || !withinRate(message)) {
             return;
         }
-        String whole = connection.onText(part, last);
-        if (whole == null || subscription == null) {
-            return;
-        }
-        ChatMessage message;
-        try {
-            message = decoder.decode(whole);
-        } catch (DecodeException e) {
-            notice("error: " + e.getMessage());
-            return;
-        }
+        connection.countMessageIn();
         if (message.type != null && message.type != ChatMessage.Type.TALK) {
             notice("error: clients send TALK messages; ENTER, LEAVE and SYSTEM come from the server");
             return;
@@ -130,8 +127,10 @@ public class ChatEndpoint implements Subscriber {
         return connection == null ? null : connection.account();
     }
 
-    private boolean withinRate(int size, boolean last) {
-        String over = inbound.part(size, last);
+    private boolean withinRate(ChatMessage message) {
+        int size = 64 + (message.text == null ? 0 : message.text.length())
+                + (message.sender == null ? 0 : message.sender.length());
+        String over = inbound.part(size, true);
         if (over != null) {
             connection.closeForRate(over);
         }
@@ -145,14 +144,19 @@ public class ChatEndpoint implements Subscriber {
             subscription = null;
         }
         if (connection != null) {
-            connection.onClose();
+            connection.onClose(reason);
         }
-        decoder.destroy();
         encoder.destroy();
     }
 
+    /** A message the decoder refused is answered to its sender alone; anything else is the connection's error. */
     @OnError
     public void onError(Session session, Throwable error) {
+        if (error instanceof DecodeException undecodable && connection != null) {
+            connection.countMessageIn();
+            notice("error: " + undecodable.getMessage());
+            return;
+        }
         WebSocketConnection.onError(connection, session, error, LOG);
     }
 }

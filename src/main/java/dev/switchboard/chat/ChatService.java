@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  * the node's memory budget; a room counts against its first joiner's address (see
  * {@link MemoryBudget.Account#createDestination}) and is forgotten {@code roomTtl} after it was
  * last used with nobody in it.
+ *
+ * <p>Over 400 lines: rooms, presence, history and stamping share each room's lock, which keeps a
+ * room's history in the order its members receive it (see docs/threads.md).
  */
 public final class ChatService implements Broker.SubscriptionListener {
 

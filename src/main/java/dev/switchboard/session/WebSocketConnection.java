@@ -206,6 +206,18 @@ public final class WebSocketConnection implements Connection {
         }
     }
 
+    /**
+     * The endpoint's {@code @OnClose}, with the close reason: a message the container itself
+     * found too big (an endpoint whose messages the container assembles) is counted as one.
+     */
+    public void onClose(CloseReason reason) {
+        if (reason != null && reason.getCloseCode().getCode() == CloseCodes.TOO_BIG.getCode()
+                && causeCounted.compareAndSet(false, true)) {
+            environment.registry().countClose(CloseCause.MESSAGE_TOO_BIG);
+        }
+        onClose();
+    }
+
     /** The endpoint's {@code @OnClose}. */
     public void onClose() {
         closing.set(true);
@@ -238,6 +250,11 @@ public final class WebSocketConnection implements Connection {
     @Override
     public MemoryBudget.Account account() {
         return account;
+    }
+
+    /** The deployment's per-connection limits. */
+    public SessionLimits limits() {
+        return environment.limits();
     }
 
     @Override
