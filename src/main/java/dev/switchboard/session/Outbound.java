@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,6 +31,11 @@ import java.util.function.Consumer;
  * {@link MemoryBudget} account cannot cover (see {@link OutboundGrant}) cuts the pipeline: what
  * waits is dropped (control items stay), {@link Offer#OVERFLOW} tells the caller, and its owner closes the connection
  * (with a last control item, where the protocol has one).
+ *
+ * <p>Over 400 lines on purpose: the queue, the two state enums, the memory grant and the write
+ * loop share one lock and one set of invariants (one writer at a time, sizes that match what
+ * waits and what is in flight); split apart, each part would have to trust the others' locking.
+ * The unit test OutboundTest drives it at its edges.
  */
 public final class Outbound {
 
@@ -189,7 +193,7 @@ public final class Outbound {
             if (phase != Phase.OPEN) {
                 return Offer.CLOSED;
             }
-            if (queuedSize > 0 && (queuedSize + size > maxQueued || stalled(System.nanoTime())
+            if (queuedSize > 0 && (queuedSize + size > maxQueued || writeStarted != 0 && stalled(System.nanoTime())
                     || !grant.cover(queuedSize + size))) {
                 phase(Phase.CUT);
                 return Offer.OVERFLOW;
@@ -495,18 +499,19 @@ public final class Outbound {
         }
     }
 
-    /** One write's completion: reported once; continues the drain when the writing thread has left. */
-    private final class Write implements OutboundSink.Done {
-        private static final int STARTED = 0;
-        private static final int LEFT = 1;      // the writing thread returned first: the completion continues
-        private static final int COMPLETED = 2; // completed before the writing thread returned: its loop continues
-
-        private final AtomicInteger state = new AtomicInteger(STARTED);
-        private final AtomicBoolean reported = new AtomicBoolean();
+    /**
+     * One write's completion: reported once; continues the drain when the writing thread has
+     * left. Its state is three bits of one atomic int: whether the sink reported, whether that
+     * report's accounting is done, whether the writing thread left before it.
+     */
+    private final class Write extends AtomicInteger implements OutboundSink.Done {
+        private static final int REPORTED = 1;
+        private static final int DONE = 2;
+        private static final int LEFT = 4;
 
         @Override
         public void written(boolean endOfResponse) {
-            if (!reported.compareAndSet(false, true)) {
+            if ((getAndUpdate(x -> x | REPORTED) & REPORTED) != 0) {
                 return;
             }
             Runnable closed;
@@ -516,26 +521,26 @@ public final class Outbound {
             if (closed != null) {
                 closed.run();
             }
-            if (!state.compareAndSet(STARTED, COMPLETED)) {
-                drain(null);
+            if ((getAndUpdate(x -> x | DONE) & LEFT) != 0) {
+                drain(null); // the writing thread left first: go on from here
             }
         }
 
         @Override
         public void failed(Throwable cause) {
-            if (!reported.compareAndSet(false, true)) {
+            if ((getAndUpdate(x -> x | REPORTED) & REPORTED) != 0) {
                 return;
             }
             synchronized (lock) {
                 Outbound.this.written(false);
             }
             Outbound.this.failed(cause == null ? new IOException("write failed") : cause);
-            state.set(COMPLETED);
+            getAndUpdate(x -> x | DONE);
         }
 
         /** The writing thread returns: true when the write is still in flight (its completion continues). */
         boolean leave() {
-            return state.compareAndSet(STARTED, LEFT);
+            return (getAndUpdate(x -> (x & DONE) != 0 ? x : x | LEFT) & DONE) == 0;
         }
     }
 

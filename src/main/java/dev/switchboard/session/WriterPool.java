@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * one connection, so connections take turns and what piles up meanwhile leaves together.
  *
  * <p>A turn may block (a direct write to a reader whose buffer just filled, see
- * {@link OutboundQueue}). A watchdog, awake while there is work, looks every
+ * {@link WebSocketSink}). A watchdog, awake while there is work, looks every
  * {@link #STALL_NANOS}: when turns wait and none was taken since its last look, it wakes a parked
  * writer, or when every writer has been busy for two looks starts a spare one (at most
  * {@link #MAX_SPARES}). Spares are never woken by new turns: they take what waits, and end after
