@@ -6,6 +6,7 @@ import dev.switchboard.session.SessionRegistry.CloseCause;
 import jakarta.websocket.CloseReason;
 import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.session.Outbound;
+import dev.switchboard.session.OutboundSink;
 import dev.switchboard.session.Outgoing;
 import dev.switchboard.session.SessionLimits;
 import java.security.Principal;
@@ -78,7 +79,17 @@ final class SockJsSession implements TextConnection {
     /** Attaches a receiving request: TAKEN when another one is attached, CLOSED when the session is. */
     Outbound.Attach attach(Receiver candidate) {
         candidate.attaching(outbound);
+        return attach((OutboundSink) candidate);
+    }
+
+    /** As {@link #attach(Receiver)}, for any sink. */
+    Outbound.Attach attach(OutboundSink candidate) {
         return outbound.attach(candidate, server.environment().writers());
+    }
+
+    /** The attached sink broke while nothing was being written to it: the session is interrupted. */
+    void sinkFailed(OutboundSink broken, Throwable cause) {
+        outbound.sinkFailed(broken, cause);
     }
 
     /** Asks the attached receiving request, if any, to write bytes its client ignores: a gone client fails on it. */
