@@ -125,6 +125,12 @@ public final class WebSocketConnection implements Connection {
      * Called on the container's thread for this connection, one part at a time.
      */
     private synchronized boolean holdPart(long bytes, boolean last) {
+        if (closing.get()) {
+            // closing: parts still arriving are dropped, never charged (onClose may have settled the account already)
+            account.release(MemoryBudget.Use.FRAMES, assembling);
+            assembling = 0;
+            return false;
+        }
         if (last) {
             account.release(MemoryBudget.Use.FRAMES, assembling);
             assembling = 0;
