@@ -11,19 +11,15 @@ import dev.switchboard.security.InboundRate;
 import dev.switchboard.security.PasswordAuthenticator;
 import dev.switchboard.security.RateLimit;
 import dev.switchboard.session.Connection;
-import dev.switchboard.session.ConnectionInfo;
 import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.testing.CollectingSink;
+import dev.switchboard.testing.RecordingConnection;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.websocket.CloseReason;
-import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,83 +50,17 @@ class StompSessionTest {
     }
 
     /** A connection that keeps every frame sent to it, and how it was closed. */
-    private final class Kept implements Connection {
-        final List<String> sent = new ArrayList<>();
-        volatile CloseReason closedWith;
-        final MemoryBudget.Account account = budget.open("127.0.0.1");
+    private static final class Kept extends RecordingConnection {
 
-        @Override
-        public String id() {
-            return "c" + System.identityHashCode(this);
-        }
-
-        @Override
-        public Principal principal() {
-            return null;
-        }
-
-        @Override
-        public ConnectionInfo info() {
-            return new ConnectionInfo("127.0.0.1", URI.create("ws://127.0.0.1/stomp"), Map.of(), Map.of(), null);
-        }
-
-        @Override
-        public MemoryBudget.Account account() {
-            return account;
-        }
-
-        @Override
-        public synchronized boolean sendText(String text) {
-            if (closedWith != null) {
-                return false;
-            }
-            sent.add(text);
-            return true;
-        }
-
-        @Override
-        public boolean sendTextBatched(String... parts) {
-            return sendText(String.join("", parts));
-        }
-
-        @Override
-        public boolean sendBinaryBatched(byte[]... parts) {
-            StringBuilder text = new StringBuilder();
-            for (byte[] part : parts) {
-                text.append(new String(part, StandardCharsets.UTF_8));
-            }
-            return sendText(text.toString());
-        }
-
-        @Override
-        public boolean sendBinary(ByteBuffer data) {
-            return sendText(StandardCharsets.UTF_8.decode(data.duplicate()).toString());
-        }
-
-        @Override
-        public void close(CloseReason reason) {
-            closedWith = reason;
-        }
-
-        @Override
-        public void closeAfterSent(CloseReason reason) {
-            closedWith = reason;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return closedWith == null;
-        }
-
-        synchronized boolean sentEol() {
-            return sent.contains("\n");
+        boolean sentEol() {
+            return sent().contains("\n");
         }
 
         /** Every frame received so far, parsed. */
-        synchronized List<StompFrame> frames() {
+        List<StompFrame> frames() {
             StompDecoder decoder = new StompDecoder(StompDecoder.Limits.DEFAULT, StompVersion.V1_2);
             CollectingSink sink = new CollectingSink();
-            for (String text : sent) {
+            for (String text : sent()) {
                 decoder.feed(text.getBytes(StandardCharsets.UTF_8), sink);
             }
             assertNull(sink.malformed, "the session sent a malformed frame");
@@ -194,7 +124,7 @@ class StompSessionTest {
         assertEquals(StompCommand.ERROR, error.command());
         assertEquals("unknown destination", error.header("message"));
         assertEquals("r9", error.header("receipt-id"));
-        assertEquals(CloseReason.CloseCodes.PROTOCOL_ERROR, c.connection().closedWith.getCloseCode());
+        assertEquals(CloseReason.CloseCodes.PROTOCOL_ERROR, c.connection().closedWith().getCloseCode());
         int before = c.connection().frames().size();
         c.send("SUBSCRIBE\nid:1\ndestination:/topic/t\nreceipt:late\n\n\0");
         assertEquals(before, c.connection().frames().size(), "nothing after the ERROR");
@@ -206,7 +136,7 @@ class StompSessionTest {
         StompSession session = new StompSession(server, connection, "v12.stomp", false);
         session.onText("SEND\ndestination:/topic/t\n\nx\0");
         assertEquals("not connected", connection.last().header("message"));
-        assertNotNull(connection.closedWith);
+        assertNotNull(connection.closedWith());
     }
 
     @Test
@@ -286,9 +216,9 @@ class StompSessionTest {
         session.onText("CONNECT\naccept-version:1.2\nheart-beat:40,40\n\n\0");
         assertEquals("40,40", connection.last().header("heart-beat"));
         await("an EOL heart-beat", connection::sentEol);
-        await("the silent client closed", () -> connection.closedWith != null);
+        await("the silent client closed", () -> connection.closedWith() != null);
         assertEquals("heart-beat timeout", connection.last().header("message"));
-        assertEquals(CloseReason.CloseCodes.GOING_AWAY, connection.closedWith.getCloseCode());
+        assertEquals(CloseReason.CloseCodes.GOING_AWAY, connection.closedWith().getCloseCode());
     }
 
     @Test
@@ -303,7 +233,7 @@ class StompSessionTest {
             session.onText("\n"); // the client's own heart-beat, every 10 ms
             Thread.sleep(10);
         }
-        assertNull(connection.closedWith, "still open after ten times the interval");
+        assertNull(connection.closedWith(), "still open after ten times the interval");
     }
 
     @Test

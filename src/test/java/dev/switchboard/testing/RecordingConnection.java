@@ -12,14 +12,15 @@ import java.security.Principal;
 import java.util.Map;
 
 /**
- * A {@link Connection} that keeps the last message queued on it (text or binary, joined from its
- * parts), for tests of what protocol code hands a transport. Refuses everything once closed or
- * told to {@link #refuse}.
+ * A {@link Connection} that keeps every message queued on it (text, or binary as the UTF-8 text it
+ * encodes) and the last one as it came (joined from its parts), for tests of what protocol code
+ * hands a transport. Refuses everything once closed or told to {@link #refuse}.
  */
 public class RecordingConnection implements Connection {
 
     private final MemoryBudget.Account account =
             new MemoryBudget(new MemoryBudget.Limits(1 << 24, 1 << 24, 1 << 24, 100)).open("127.0.0.1");
+    private final java.util.List<String> sent = new java.util.ArrayList<>();
     private String text;
     private byte[] bytes;
     private boolean refusing;
@@ -27,6 +28,11 @@ public class RecordingConnection implements Connection {
 
     public synchronized void refuse() {
         refusing = true;
+    }
+
+    /** Every message queued so far, in order. */
+    public synchronized java.util.List<String> sent() {
+        return java.util.List.copyOf(sent);
     }
 
     public synchronized String text() {
@@ -72,6 +78,7 @@ public class RecordingConnection implements Connection {
         }
         text = message;
         bytes = null;
+        sent.add(message);
         return true;
     }
 
@@ -91,6 +98,7 @@ public class RecordingConnection implements Connection {
         }
         bytes = out.toByteArray();
         text = null;
+        sent.add(new String(bytes, StandardCharsets.UTF_8));
         return true;
     }
 
