@@ -50,7 +50,8 @@ public class LoopbackTomcatContainer implements DeployableContainer<LoopbackTomc
 
     @Override
     public void start() throws org.jboss.arquillian.container.spi.client.container.LifecycleException {
-        Path home = Path.of(configuration.getTomcatHome()).toAbsolutePath();
+        // one base directory per test JVM: failsafe runs several at once (test.fork is its fork number)
+        Path home = Path.of(configuration.getTomcatHome() + "-" + System.getProperty("test.fork", "1")).toAbsolutePath();
         appBase = home.resolve("webapps");
         appBase.toFile().mkdirs();
         tomcat = new Tomcat();
