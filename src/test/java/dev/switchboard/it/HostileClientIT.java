@@ -388,7 +388,8 @@ class HostileClientIT {
             }, 0);
             int made = 0;
             RawWebSocket.Refused tooFast = null;
-            for (int i = 0; i < 100 && tooFast == null; i++) {
+            long started = System.nanoTime();
+            for (int i = 0; i < 200 && tooFast == null; i++) {
                 try (RawWebSocket ws = RawWebSocket.open(stomp(), "127.0.0.7")) {
                     made++;
                 } catch (RawWebSocket.Refused r) {
@@ -402,9 +403,12 @@ class HostileClientIT {
                     }
                 }, 0);
             }
-            assertNotNull(tooFast, "100 handshakes at once were all taken");
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertNotNull(tooFast, "200 handshakes in a row were all taken");
             assertEquals(429, tooFast.status);
-            assertTrue(made >= 30 && made < 60, made + " handshakes before the first refusal (burst 30, 20/s)");
+            // the bucket: 30 at once, then 20 a second for as long as the loop took (slower on a loaded machine)
+            assertTrue(made >= 30 && made <= 30 + 20 * seconds + 2,
+                    made + " handshakes in " + seconds + " s before the first refusal (burst 30, 20/s)");
             assertTrue(stat("refusedHandshakeRate") >= 1);
         }
     }
