@@ -34,7 +34,10 @@ public final class ChatCodec {
                 }
                 return message;
             } catch (JsonbException e) {
-                throw new DecodeException(text, "not a chat message: " + rootMessage(e), e);
+                // the JSON library's own words name Java types: logged, not told to the client
+                java.util.logging.Logger.getLogger(ChatCodec.class.getName()).fine(() -> "undecodable chat message: " + rootMessage(e));
+                throw new DecodeException(text, "not a chat message: expected {\"type\":\"TALK\",\"text\":\"...\"}"
+                        + " with text a string", e);
             }
         }
 

@@ -213,6 +213,11 @@ class ChatIT {
             assertTrue(tooLong.text.contains("at most 100 characters"), tooLong.text);
             frank.sendText("not json");
             assertTrue(next(frank).text.startsWith("error: "));
+            frank.sendText("{\"type\":\"FOO\",\"text\":\"x\"}");
+            String unknownType = next(frank).text;
+            assertTrue(unknownType.startsWith("error: not a chat message"), unknownType);
+            assertTrue(!unknownType.contains("dev.switchboard") && !unknownType.contains("enum"),
+                    "no Java type or library text in what the client is told: " + unknownType);
             frank.sendText("{\"type\":\"ENTER\",\"text\":\"fake\"}");
             assertTrue(next(frank).text.contains("clients send TALK"));
             frank.sendText("{\"text\":\"   \"}");
@@ -226,6 +231,13 @@ class ChatIT {
             talk(grace, "limits", "{\"text\":\"" + "y".repeat(101) + "\"}");
             StompFrame error = grace.expect(StompCommand.ERROR);
             assertTrue(error.bodyText().contains("at most 100 characters"), error.bodyText());
+        }
+        try (StompTestClient henry = StompTestClient.connect(stomp())) {
+            talk(henry, "limits", "{\"type\":\"FOO\",\"text\":\"x\"}");
+            StompFrame error = henry.expect(StompCommand.ERROR);
+            assertTrue(error.bodyText().contains("is not the JSON this destination takes"), error.bodyText());
+            assertTrue(!error.bodyText().contains("dev.switchboard") && !error.bodyText().contains("enum"),
+                    error.bodyText());
         }
         try (TestSocket bad = TestSocket.connect(json("bad.room", "x"))) {
             assertEquals(1008, bad.awaitClose(Duration.ofSeconds(5)).code());

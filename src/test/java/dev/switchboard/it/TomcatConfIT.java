@@ -92,6 +92,11 @@ class TomcatConfIT {
             assertEquals(200, secureHealth.statusCode());
             assertEquals("echo over wss", roundTrip(tls, URI.create("wss://127.0.0.1:" + https + "/echo"), "echo over wss"));
             assertTrue(Files.list(base.resolve("logs")).anyMatch(p -> p.getFileName().toString().startsWith("access")));
+            HttpResponse<String> missing = plain.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http + "/no/such/page")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode());
+            assertTrue(!missing.body().contains("Tomcat") && !missing.body().contains("Exception"),
+                    "the error page shows no server version or exception: " + missing.body());
         } finally {
             if (catalina.getServer() != null) {
                 catalina.stop();

@@ -195,8 +195,11 @@ public final class ApplicationRouter implements Messaging {
         try {
             return jsonb.fromJson(request.text(), p.getParameterizedType());
         } catch (JsonbException e) {
-            throw new RequestException("the payload for " + request.destination() + " is not a JSON "
-                    + type.getSimpleName() + ": " + rootMessage(e));
+            // the JSON library's own words name Java types: logged for the developer, not told to the client
+            LOG.fine(() -> "payload for " + request.destination() + " not converted to " + type.getName() + ": "
+                    + rootMessage(e));
+            throw new RequestException("the payload for " + request.destination()
+                    + " is not the JSON this destination takes");
         }
     }
 

@@ -119,7 +119,9 @@ class ApplicationRouterTest {
         listen("/topic/paris.orders");
         ApplicationRouter.RequestException notJson = assertThrows(ApplicationRouter.RequestException.class,
                 () -> router.dispatch(request("/app/shop/paris/order", "not json", null)));
-        assertTrue(notJson.getMessage().contains("is not a JSON Order"), notJson.getMessage());
+        assertTrue(notJson.getMessage().contains("is not the JSON this destination takes"), notJson.getMessage());
+        assertTrue(!notJson.getMessage().contains("Order") && !notJson.getMessage().contains("dev.switchboard"),
+                "no Java type in what the client is told: " + notJson.getMessage());
         assertEquals("not today", assertThrows(ApplicationRouter.RequestException.class,
                 () -> router.dispatch(request("/app/refuse", "", null))).getMessage());
         assertTrue(assertThrows(ApplicationRouter.RequestException.class,
