@@ -218,10 +218,11 @@ public final class Settings {
             String::trim);
 
     public static final Setting<Boolean> SOCKJS_TEST_SERVICES = new Setting<>(
-            "sockjs.test.services", "boolean", "true",
+            "sockjs.test.services", "boolean", "false",
             "Whether the SockJS protocol test services run: `/sockjs/echo`, `/sockjs/close`,"
                     + " `/sockjs/disabled_websocket_echo`, `/sockjs/cookie_needed_echo` (what the SockJS"
-                    + " protocol test suite and client test pages use).",
+                    + " protocol test suite and client test pages use). Off unless asked for: nothing a"
+                    + " deployment needs, and one more door open.",
             SettingValues::bool);
 
     public static final Setting<Integer> CHAT_HISTORY_SIZE = new Setting<>(

@@ -69,6 +69,9 @@ class RealWarIT {
         var health = Http.get(server.uri().resolve("health"));
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+        assertEquals(200, Http.get(server.uri().resolve("sockjs/stomp/info")).statusCode());
+        assertEquals(404, Http.get(server.uri().resolve("sockjs/echo/info")).statusCode(),
+                "the SockJS test services are off as shipped");
     }
 
     @Test

@@ -39,7 +39,8 @@ public final class Deployments {
     static final Map<String, String> TEST_DEFAULTS = Map.of(
             "switchboard.handshake.rate", "0",
             "switchboard.connections.per.address.max", "100000",
-            "switchboard.inbound.bytes.rate.address", "0");
+            "switchboard.inbound.bytes.rate.address", "0",
+            "switchboard.sockjs.test.services", "true"); // the SockJS tests drive them; off as shipped
 
     /** Switchboard as built, with extra context-params (full names, {@code switchboard.*}). */
     public static WebArchive switchboard(String name, Map<String, String> contextParams) {
