@@ -58,6 +58,14 @@ class RealWarIT {
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
         assertTrue(page.body().contains("<title>Switchboard chat</title>"));
+        String policy = page.headers().firstValue("content-security-policy").orElse("");
+        assertTrue(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'self'"), policy);
+        assertEquals("SAMEORIGIN", page.headers().firstValue("x-frame-options").orElse(""));
+        assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElse(""));
+        var iframe = Http.get(server.uri().resolve("sockjs/stomp/iframe.html"));
+        assertEquals(200, iframe.statusCode());
+        assertTrue(iframe.headers().firstValue("content-security-policy").isEmpty()
+                && iframe.headers().firstValue("x-frame-options").isEmpty(), "SockJS's iframe page stays framable");
         assertTrue(page.body().contains("<code>/echo</code>"));
         // the page's libraries and scripts come from the WAR itself, no CDN
         assertTrue(!page.body().contains("https://") && !page.body().contains("//cdn"), "no third-party URL in the page");

@@ -48,6 +48,7 @@ class SockJsBrowserIT {
     static WebArchive deployment() {
         WebArchive war = Deployments.switchboard("sockjs-browser", Map.of());
         war.addAsWebResource(new File("src/test/resources/browser/sockjs-stomp.html"), "browser/sockjs-stomp.html");
+        war.addAsWebResource(new File("src/test/resources/browser/sockjs-stomp.js"), "browser/sockjs-stomp.js");
         // the npm packages themselves, as npm installed them for the tests
         war.addAsWebResource(new File("src/test/node/node_modules/sockjs-client/dist/sockjs.min.js"), "browser/sockjs.min.js");
         war.addAsWebResource(new File("src/test/node/node_modules/@stomp/stompjs/bundles/stomp.umd.min.js"),
