@@ -6,12 +6,12 @@ import dev.switchboard.security.InboundRate;
 import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.stomp.app.ApplicationRouter;
 import jakarta.json.bind.Jsonb;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the STOMP sessions of one deployment share: their limits and heart-beat offer, the
@@ -51,9 +51,8 @@ public final class StompServer {
     private final Authenticator authenticator;
     private final ScheduledExecutorService timer;
     private final StompMetrics metrics = new StompMetrics();
-    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-    private final AtomicLong messageIds = new AtomicLong();
-    private final AtomicLong sessionIds = new AtomicLong();
+    /** Where ids come from: a client that sees some ids can guess no other. */
+    private static final SecureRandom IDS = new SecureRandom();
 
     /**
      * @param binaryMessages whether MESSAGE frames go to WebSocket clients in binary WebSocket messages
@@ -117,13 +116,28 @@ public final class StompServer {
         return metrics;
     }
 
-    /** A message id unique to this deployment's lifetime. */
+    /**
+     * A message id: 96 random bits, URL-safe. Every subscriber sees it, so it must tell nothing of
+     * the next one (the chat page drops a message whose id it has seen: a guessable id could be
+     * taken by a forged message first).
+     */
     public String nextMessageId() {
-        return idPrefix + "-" + messageIds.incrementAndGet();
+        return randomId(12);
     }
 
+    /**
+     * A STOMP session id: 128 random bits. An anonymous session's user name is its id, so its
+     * {@code /user/} destinations are reachable only by whoever knows it (the id goes to that
+     * client alone, in CONNECTED).
+     */
     String nextSessionId() {
-        return "s" + idPrefix + "-" + sessionIds.incrementAndGet();
+        return "s" + randomId(16);
+    }
+
+    private static String randomId(int bytes) {
+        byte[] random = new byte[bytes];
+        IDS.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /** A STOMP session on a transport that carries text messages only (SockJS). */

@@ -108,6 +108,25 @@ class StompSessionTest {
     }
 
     @Test
+    void idsAreRandomSoSeeingSomeTellsNothingOfOthers() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = server.nextMessageId();
+            assertTrue(id.matches("[A-Za-z0-9_-]{16}"), id);
+            ids.add(id);
+        }
+        assertEquals(10_000, ids.size(), "unique");
+        String a = connected().connection().frames().get(0).header("session");
+        String b = connected().connection().frames().get(0).header("session");
+        assertTrue(a.matches("s[A-Za-z0-9_-]{22}") && b.matches("s[A-Za-z0-9_-]{22}"), a + " " + b);
+        int same = 0;
+        for (int i = 1; i < a.length(); i++) {
+            same += a.charAt(i) == b.charAt(i) ? 1 : 0;
+        }
+        assertTrue(same < 8, "two sessions' ids share " + same + " of 22 characters: " + a + " " + b);
+    }
+
+    @Test
     void framesSpreadOverPartsAndSeveralInOnePartAreAllTaken() {
         Client c = connected();
         c.send("SUBSCRIBE\nid:1\ndestin", "ation:/topic/t\n\n\0SEND\ndestination:/topic/t\n\nfi", "rst\0SEND\ndestination:/topic/t\n\nsecond\0");
