@@ -24,12 +24,17 @@ import java.util.logging.Logger;
 public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     private static final Logger LOG = Logger.getLogger(HandshakeConfigurator.class.getName());
+    private static final java.util.concurrent.atomic.AtomicBoolean UNCAPTURED_TOLD =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public boolean checkOrigin(String origin) {
         UpgradeCapture.UpgradeRequest request = UpgradeCapture.current();
         if (request == null || request.policy() == null) {
-            LOG.severe("WebSocket handshake refused: the UpgradeCapture filter did not see it or Switchboard did"
+            // a deployment mistake, said loudly once; a client must not be able to fill the log with it
+            java.util.logging.Level level = UNCAPTURED_TOLD.compareAndSet(false, true)
+                    ? java.util.logging.Level.SEVERE : java.util.logging.Level.FINE;
+            LOG.log(level, "WebSocket handshake refused: the UpgradeCapture filter did not see it or Switchboard did"
                     + " not start (check web.xml's filter mapping and the deployment log)");
             return false;
         }

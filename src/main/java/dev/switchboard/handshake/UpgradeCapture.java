@@ -46,11 +46,26 @@ public final class UpgradeCapture extends HttpFilter {
         return false;
     }
 
+    /**
+     * Whether the container will take this request as a WebSocket upgrade: "websocket" is one of
+     * the tokens of an Upgrade header (as Tomcat decides it). Anything narrower would let a
+     * request the container upgrades past this filter's checks.
+     */
+    static boolean webSocketUpgrade(HttpServletRequest request) {
+        for (String header : java.util.Collections.list(request.getHeaders("Upgrade"))) {
+            for (String token : header.split(",")) {
+                if (token.trim().equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String upgrade = request.getHeader("Upgrade");
-        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+        if (!webSocketUpgrade(request)) {
             chain.doFilter(request, response);
             return;
         }

@@ -86,6 +86,20 @@ class HandshakeIT {
         assertEquals(Stats.number(before, "refusedOrigin") + 2, Stats.number(after, "refusedOrigin"), after);
     }
 
+    /**
+     * The container upgrades whenever "websocket" is one of the Upgrade header's tokens; the
+     * filter applies the policy to exactly those requests, so another token beside it neither
+     * slips past the origin check nor reaches the endpoint unchecked.
+     */
+    @Test
+    void anUpgradeHeaderWithMoreTokensGetsTheSamePolicy() throws Exception {
+        String before = Http.get(URI.create(base + "stats")).body();
+        assertEquals("HTTP/1.1 403 ", Http.upgradeStatusLine(base.toURI(), "echo", "http://evil.example", "websocket, foo"));
+        assertEquals("HTTP/1.1 101 ", Http.upgradeStatusLine(base.toURI(), "echo", sameOriginOf(base), "foo, WebSocket"));
+        String after = Http.get(URI.create(base + "stats")).body();
+        assertEquals(Stats.number(before, "refusedOrigin") + 1, Stats.number(after, "refusedOrigin"), after);
+    }
+
     @Test
     void requestsWithoutOriginAreAllowed() throws Exception {
         assertEquals("HTTP/1.1 101 ", Http.upgradeStatusLine(base.toURI(), "echo", null));

@@ -29,11 +29,16 @@ final class Http {
      * sees exactly what a browser would get.
      */
     static String upgradeStatusLine(URI http, String path, String origin) throws IOException {
+        return upgradeStatusLine(http, path, origin, "websocket");
+    }
+
+    /** As {@link #upgradeStatusLine(URI, String, String)}, with the given Upgrade header. */
+    static String upgradeStatusLine(URI http, String path, String origin, String upgrade) throws IOException {
         try (Socket socket = new Socket(http.getHost(), http.getPort())) {
             socket.setSoTimeout(5000);
             String request = "GET " + http.getPath() + path + " HTTP/1.1\r\n"
                     + "Host: " + http.getHost() + ":" + http.getPort() + "\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: " + upgrade + "\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                     + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
             OutputStream out = socket.getOutputStream();
