@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.Deployments;
 import dev.switchboard.testing.RawHttp;
 import dev.switchboard.testing.TestSocket;
@@ -239,14 +240,8 @@ class SockJsProtocolIT {
         return Stats.number(get(base.getPath() + "stats").body(), "receiving");
     }
 
-    private void awaitReceiving(long count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (receiving() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no receiving request attached within 10 s");
-            }
-            Thread.sleep(5);
-        }
+    private void awaitReceiving(long count) {
+        Await.until("a receiving request attached", Duration.ofSeconds(10), () -> receiving() >= count);
     }
 
     // ---- streaming ----

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.Deployments;
 import dev.switchboard.testing.RawHttp;
 import dev.switchboard.testing.TestSocket;
 import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,13 +83,8 @@ class SockJsSessionsIT {
         String s = session("echo");
         assertEquals("o\n", RawHttp.post(uri(), s + "/xhr", null).body());
         assertEquals(204, RawHttp.post(uri(), s + "/xhr_send", "[\"x\"]").status());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        int status;
-        while ((status = RawHttp.post(uri(), s + "/xhr_send", "[\"x\"]").status()) == 204
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(404, status, "the session is gone after the disconnect delay");
+        Await.until("the session gone after the disconnect delay", Duration.ofSeconds(10),
+                () -> RawHttp.post(uri(), s + "/xhr_send", "[\"x\"]").status() == 404);
         assertEquals("o\n", RawHttp.post(uri(), s + "/xhr", null).body(), "the id opens a new session");
     }
 

@@ -199,13 +199,10 @@ class SpringStompClientIT {
         long before = Stats.number(Http.get(URI.create(base + "stats")).body(), "heartbeatsIn");
         StompSession idle = connect(null, null);
         // several intervals with no frames either way: the client's heart-beats are all that arrives
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        String during = Http.get(URI.create(base + "stats")).body();
-        while ((Stats.number(during, "heartbeatsIn") <= before + 3 || Stats.number(during, "heartbeatsOut") <= 3)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            during = Http.get(URI.create(base + "stats")).body();
-        }
+        dev.switchboard.testing.Await.until("heart-beats both ways", java.time.Duration.ofSeconds(10), () -> {
+            String during = Http.get(URI.create(base + "stats")).body();
+            return Stats.number(during, "heartbeatsIn") > before + 3 && Stats.number(during, "heartbeatsOut") > 3;
+        });
         assertTrue(idle.isConnected());
         Inbox inbox = new Inbox();
         await(idle.subscribe("/topic/after-idle", inbox));

@@ -363,10 +363,8 @@ class OutboundTest {
         start.countDown();
         offerers.shutdown();
         assertTrue(offerers.awaitTermination(30, TimeUnit.SECONDS));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (received.size() < threads * each && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        dev.switchboard.testing.Await.until("every item written", Duration.ofSeconds(30),
+                () -> received.size() >= threads * each);
         writers.shutdown();
         assertNull(refused.get());
         assertEquals(threads * each, received.size(), "every item written once");

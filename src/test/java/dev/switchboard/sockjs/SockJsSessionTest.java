@@ -18,6 +18,7 @@ import dev.switchboard.session.SessionEnvironment;
 import dev.switchboard.session.SessionLimits;
 import dev.switchboard.session.SessionRegistry;
 import dev.switchboard.session.WriterPool;
+import dev.switchboard.testing.Await;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.net.URI;
@@ -108,14 +109,9 @@ class SockJsSessionTest {
         return session;
     }
 
-    private static List<String> await(Request request, int frames) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (request.frames().size() < frames) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + frames + " frames, got " + request.frames());
-            }
-            Thread.sleep(2);
-        }
+    private static List<String> await(Request request, int frames) {
+        Await.until(frames + " frames (got " + request.frames() + ")", Duration.ofSeconds(5),
+                () -> request.frames().size() >= frames);
         return request.frames();
     }
 
@@ -156,10 +152,7 @@ class SockJsSessionTest {
         assertEquals(Outbound.Attach.CLOSED, session.attach(new Request(true)));
         assertEquals("c[3000,\"Go away!\"]", session.closeFrame());
         assertFalse(connection.sendText("late"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (handlerEvents.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
+        Await.until("the application told", Duration.ofSeconds(5), () -> !handlerEvents.isEmpty());
         assertEquals(List.of("closed"), handlerEvents, "the application is told once");
     }
 

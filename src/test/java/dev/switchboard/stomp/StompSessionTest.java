@@ -12,6 +12,7 @@ import dev.switchboard.security.PasswordAuthenticator;
 import dev.switchboard.security.RateLimit;
 import dev.switchboard.session.Connection;
 import dev.switchboard.session.MemoryBudget;
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.CollectingSink;
 import dev.switchboard.testing.RecordingConnection;
 import jakarta.json.bind.JsonbBuilder;
@@ -216,16 +217,6 @@ class StompSessionTest {
         assertEquals(1, gone.connection().frames().size(), "CONNECTED only");
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void heartBeatsLeaveWhenNothingElseDoesAndASilentClientIsClosed() throws Exception {
         StompServer beating = new StompServer(limits, Duration.ofMillis(40), Duration.ofMillis(40), false, broker,
@@ -234,8 +225,8 @@ class StompSessionTest {
         StompSession session = new StompSession(beating, connection, "v12.stomp", false);
         session.onText("CONNECT\naccept-version:1.2\nheart-beat:40,40\n\n\0");
         assertEquals("40,40", connection.last().header("heart-beat"));
-        await("an EOL heart-beat", connection::sentEol);
-        await("the silent client closed", () -> connection.closedWith() != null);
+        Await.until("an EOL heart-beat", Duration.ofSeconds(5), connection::sentEol);
+        Await.until("the silent client closed", Duration.ofSeconds(5), () -> connection.closedWith() != null);
         assertEquals("heart-beat timeout", connection.last().header("message"));
         assertEquals(CloseReason.CloseCodes.GOING_AWAY, connection.closedWith().getCloseCode());
     }
