@@ -183,9 +183,4 @@ final class StreamWriter implements WriteListener {
         ended = true;
         clear();
     }
-
-    /** Whether a write is in progress (started and not yet reported). */
-    synchronized boolean busy() {
-        return step != Step.IDLE;
-    }
 }

@@ -53,12 +53,9 @@ class StompLimitsIT {
     }
 
     /** Waits (at most 10 s) until the broker has taken {@code n} SUBSCRIBEs since it started. */
-    private void awaitSubscriptions(long n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (subscriptions() < n) {
-            assertTrue(System.nanoTime() < deadline, "the broker never took " + n + " SUBSCRIBEs");
-            Thread.sleep(10);
-        }
+    private void awaitSubscriptions(long n) {
+        dev.switchboard.testing.Await.until("the broker taking " + n + " SUBSCRIBEs", java.time.Duration.ofSeconds(10),
+                () -> subscriptions() >= n);
     }
 
     @Test
