@@ -118,6 +118,16 @@
       c.subscribe('/topic/messages', (frame) => {
         $('echo-log').textContent = frame.body + '\n' + $('echo-log').textContent;
       });
+      // a refused message (too long, empty) is answered here; the connection stays open
+      c.subscribe('/user/queue/errors', (frame) => {
+        let text = frame.headers.message || frame.body;
+        try {
+          text = JSON.parse(frame.body).message || text;
+        } catch (e) {
+          // not JSON: shown as it is
+        }
+        notice('not sent: ' + text);
+      });
     };
     c.onStompError = (frame) => notice('error: ' + (frame.headers.message || 'refused') + (frame.body ? ': ' + frame.body : ''));
     c.onWebSocketClose = () => {

@@ -219,6 +219,22 @@ public final class Broker {
         return fanOut(shown, userKey(user, userDestination));
     }
 
+    /**
+     * As {@link #sendToUser}, to one session of the user only (an answer to the session that
+     * asked, an error for the session that erred).
+     */
+    public int sendToSession(String user, String sessionId, Message message, String userDestination) {
+        Message shown = message.at(USER.substring(0, USER.length() - 1) + userDestination);
+        int n = 0;
+        for (Subscription s : topics.exact(userKey(user, userDestination))) {
+            if (s.owner().sessionId().equals(sessionId)) {
+                n += deliver(s, shown);
+            }
+        }
+        counters.deliveries.add(n);
+        return n;
+    }
+
     private int fanOut(Message message, String routingKey) {
         int n = 0;
         for (Subscription s : topics.exact(routingKey)) {

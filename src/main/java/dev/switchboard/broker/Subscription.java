@@ -33,6 +33,14 @@ public final class Subscription {
         this.pattern = pattern;
     }
 
+    /**
+     * A subscription the broker does not keep: what a one-off answer to a SUBSCRIBE is delivered
+     * on (an application's initial state for the subscriber).
+     */
+    public static Subscription detached(Subscriber owner, String id, String destination, Object tag) {
+        return new Subscription(owner, id, destination, destination, AckMode.AUTO, tag, null, java.util.Map.of());
+    }
+
     public Subscriber owner() {
         return owner;
     }

@@ -1,8 +1,8 @@
 package dev.switchboard.chat;
 
-import dev.switchboard.stomp.app.DestinationVariable;
-import dev.switchboard.stomp.app.MessageMapping;
-import dev.switchboard.stomp.app.MessagingException;
+import dev.switchboard.api.DestinationVariable;
+import dev.switchboard.api.MessageMapping;
+import dev.switchboard.api.MessagingException;
 import java.security.Principal;
 
 /**

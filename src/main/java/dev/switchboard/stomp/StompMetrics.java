@@ -24,8 +24,7 @@ public final class StompMetrics {
     final LongAdder acks = new LongAdder();
     final LongAdder nacks = new LongAdder();
     final LongAdder unknownAcks = new LongAdder();
-    final LongAdder appRequests = new LongAdder();
-    final LongAdder appFailures = new LongAdder();
+    final LongAdder interceptorRefusals = new LongAdder();
     final LongAdder deliveriesRefused = new LongAdder();
     final LongAdder connectTimeouts = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
@@ -51,8 +50,7 @@ public final class StompMetrics {
         out.put("acks", acks.sum());
         out.put("nacks", nacks.sum());
         out.put("unknownAcks", unknownAcks.sum());
-        out.put("appRequests", appRequests.sum());
-        out.put("appFailures", appFailures.sum());
+        out.put("interceptorRefusals", interceptorRefusals.sum());
         out.put("deliveriesRefused", deliveriesRefused.sum());
         out.put("connectTimeouts", connectTimeouts.sum());
         out.put("rateLimited", rateLimited.sum());

@@ -1,11 +1,11 @@
 package dev.switchboard.stomp;
 
+import dev.switchboard.api.MessagingSession;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
 import dev.switchboard.session.MemoryBudget;
 import dev.switchboard.stomp.app.ApplicationRouter;
-import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,21 +22,15 @@ final class StompSends {
         this.server = server;
     }
 
-    StompSubscriptions.Problem send(StompFrame frame, Principal principal, String userName, MemoryBudget.Account account) {
+    StompSubscriptions.Problem send(StompFrame frame, MessagingSession session, MemoryBudget.Account account) {
         String destination = frame.header("destination");
         if (destination == null || destination.isEmpty()) {
             return new StompSubscriptions.Problem("missing destination", "SEND needs a destination header");
         }
-        if (destination.equals(ApplicationRouter.PREFIX) || destination.startsWith(ApplicationRouter.PREFIX + "/")) {
-            server.metrics().appRequests.increment();
-            try {
-                server.router().dispatch(new ApplicationRouter.Request(destination, frame.headers().firstValues(),
-                        frame.body(), principal, userName));
-                return null;
-            } catch (ApplicationRouter.RequestException e) {
-                server.metrics().appFailures.increment();
-                return new StompSubscriptions.Problem("application destination refused the message", e.getMessage());
-            }
+        if (ApplicationRouter.isApplicationDestination(destination)) {
+            server.router().dispatch(new ApplicationRouter.Request(destination, frame.headers().firstValues(),
+                    frame.body(), session));
+            return null; // whatever goes wrong is answered on the sender's error destination
         }
         if (!Broker.isBrokerDestination(destination)) {
             return new StompSubscriptions.Problem("unknown destination", "no such destination " + destination

@@ -1,5 +1,7 @@
 package dev.switchboard.stomp;
 
+import dev.switchboard.api.InboundInterceptor;
+import dev.switchboard.api.SessionListener;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.security.Authenticator;
 import dev.switchboard.security.InboundRate;
@@ -10,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -51,15 +54,18 @@ public final class StompServer {
     private final Authenticator authenticator;
     private final ScheduledExecutorService timer;
     private final StompMetrics metrics = new StompMetrics();
+    private volatile List<InboundInterceptor> inboundInterceptors = List.of();
+    private volatile List<SessionListener> sessionListeners = List.of();
     /** Where ids come from: a client that sees some ids can guess no other. */
     private static final SecureRandom IDS = new SecureRandom();
 
     /**
      * @param binaryMessages whether MESSAGE frames go to WebSocket clients in binary WebSocket messages
      * @param jsonb          for the application router's payloads
+     * @param appErrors      the user destination where application handlers' refusals and failures go
      */
     public StompServer(Limits limits, Duration heartbeatSend, Duration heartbeatReceive, boolean binaryMessages,
-                       Broker broker, MemoryBudget budget, Jsonb jsonb, Authenticator authenticator,
+                       Broker broker, MemoryBudget budget, Jsonb jsonb, String appErrors, Authenticator authenticator,
                        ScheduledExecutorService timer) {
         this.budget = budget;
         this.limits = limits;
@@ -67,7 +73,7 @@ public final class StompServer {
         this.heartbeatReceive = heartbeatReceive;
         this.binaryMessages = binaryMessages;
         this.broker = broker;
-        this.router = new ApplicationRouter(broker, jsonb, this::nextMessageId);
+        this.router = new ApplicationRouter(broker, jsonb, this::nextMessageId, appErrors);
         this.authenticator = authenticator;
         this.timer = timer;
     }
@@ -102,6 +108,20 @@ public final class StompServer {
 
     public ApplicationRouter router() {
         return router;
+    }
+
+    /** The application's interceptors and listeners; set once at startup, before any session. */
+    public void application(List<InboundInterceptor> interceptors, List<SessionListener> listeners) {
+        this.inboundInterceptors = List.copyOf(interceptors);
+        this.sessionListeners = List.copyOf(listeners);
+    }
+
+    List<InboundInterceptor> inboundInterceptors() {
+        return inboundInterceptors;
+    }
+
+    List<SessionListener> sessionListeners() {
+        return sessionListeners;
     }
 
     public Authenticator authenticator() {
@@ -171,6 +191,9 @@ public final class StompServer {
     /** STOMP and broker counters, for {@code /stats}. */
     public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>(metrics.counters());
+        ApplicationRouter.Counters app = router.counters();
+        out.put("app", Map.of("requests", app.requests.sum(), "handlerFailures", app.handlerFailures.sum(),
+                "errorsSent", app.errorsSent.sum(), "exceptionsHandled", app.exceptionsHandled.sum()));
         out.put("broker", broker.stats());
         return out;
     }

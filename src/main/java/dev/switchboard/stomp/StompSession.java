@@ -55,7 +55,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private volatile boolean ended;
     private State state = State.AWAITING_CONNECT;
     private Principal principal;
-    private String userName;
+    private volatile String userName;
+    private final SessionHooks hooks;
     private char pendingHighSurrogate;
     private final HeartBeats heartBeats;
 
@@ -74,7 +75,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.id = server.nextSessionId();
         this.transactions = new Transactions(server.limits().transactionFramesMax(), quota.account());
         this.heartBeats = new HeartBeats(server.timer(), connection, server.metrics(), this::silent);
-        this.subscriptions = new StompSubscriptions(server.broker(), server.limits().subscriptionsMax(), server.metrics());
+        this.subscriptions = new StompSubscriptions(server.broker(), server.router(), server.limits().subscriptionsMax(),
+                server.metrics());
+        this.hooks = new SessionHooks(this, connection, server);
         this.output = new StompOutput(connection, server.metrics(), heartBeats, binaryMessages);
         this.sends = new StompSends(server);
         server.metrics().sessionsOpen.increment();
@@ -108,6 +111,11 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     @Override
     public synchronized Principal principal() {
         return principal;
+    }
+
+    /** The name user destinations know this session by: its user's, or its id when anonymous; null before CONNECT. */
+    String userName() {
+        return userName;
     }
 
     // ---- input ------------------------------------------------------------------------------
@@ -171,6 +179,11 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
                     CloseCodes.PROTOCOL_ERROR);
             return;
         }
+        String refused = hooks.inbound(frame);
+        if (refused != null) {
+            error("refused", refused, frame.header("receipt"), CloseCodes.VIOLATED_POLICY);
+            return;
+        }
         if (state == State.AWAITING_CONNECT) {
             if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
                 connect(frame);
@@ -183,8 +196,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         boolean ok = switch (command) {
             case CONNECT, STOMP -> fail(frame, "already connected", "this session sent " + command + " twice");
             case SEND -> transactionalOr(frame, this::send);
-            case SUBSCRIBE -> applied(frame, subscriptions.subscribe(this, userName, frame, version));
-            case UNSUBSCRIBE -> applied(frame, subscriptions.unsubscribe(frame, version));
+            case SUBSCRIBE -> applied(frame, subscriptions.subscribe(this, hooks, frame, version, hooks::subscribed));
+            case UNSUBSCRIBE -> applied(frame, subscriptions.unsubscribe(frame, version, hooks::unsubscribed));
             case ACK, NACK -> transactionalOr(frame, this::acknowledge);
             case BEGIN -> begin(frame);
             case COMMIT -> commit(frame);
@@ -227,8 +240,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             }
         }
         try {
-            principal = server.authenticator().authenticate(frame.header("login"), frame.header("passcode"),
-                    connection.principal());
+            principal = hooks.authenticated() != null ? hooks.authenticated() : server.authenticator().authenticate(
+                    frame.header("login"), frame.header("passcode"), connection.principal());
         } catch (AuthenticationException e) {
             server.metrics().authFailures.increment();
             error("authentication failed", e.getMessage(), frame.header("receipt"), CloseCodes.VIOLATED_POLICY);
@@ -251,6 +264,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         sendFrame(new StompFrame(StompCommand.CONNECTED, StompHeaders.of(headers.toArray(String[]::new)), null));
         receipt(frame);
         heartBeats.start(sx, sy, clientBeats[0], clientBeats[1]);
+        hooks.connected();
         LOG.fine(() -> "STOMP " + id + " connected: " + version.number() + (principal == null ? " anonymous" : " as "
                 + principal.getName()) + ", heart-beats out " + heartBeats.outgoing() + " ms, in "
                 + heartBeats.incoming() + " ms");
@@ -269,7 +283,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     // ---- SEND -------------------------------------------------------------------------------
 
     private boolean send(StompFrame frame) {
-        return applied(frame, sends.send(frame, principal, userName, quota.account()));
+        return applied(frame, sends.send(frame, hooks, quota.account()));
     }
 
     // ---- SUBSCRIBE, UNSUBSCRIBE, ACK, NACK: the subscriptions ------------------------------
@@ -371,19 +385,20 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
 
     /** Ends the session: after what is queued (a last ERROR or RECEIPT) is written, the connection closes. */
     private void end(CloseCodes code, String reason) {
-        release();
+        release(reason);
         connection.closeAfterSent(new CloseReason(code, reason));
     }
 
     /** The transport closed (or we did): drop subscriptions (their unacknowledged messages go to others). */
     synchronized void closed() {
-        release();
+        release("connection closed");
     }
 
-    private void release() {
+    private void release(String reason) {
         if (state == State.ENDED) {
             return;
         }
+        boolean wasConnected = state == State.CONNECTED;
         state = State.ENDED;
         ended = true;
         server.metrics().sessionsOpen.decrement();
@@ -392,6 +407,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         transactions.clear();
         decoder.release();
         subscriptions.releaseAll();
+        if (wasConnected) {
+            hooks.disconnected(reason);
+        }
     }
 
     // ---- deliveries (publishers' threads) ---------------------------------------------------

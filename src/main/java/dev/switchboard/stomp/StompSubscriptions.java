@@ -1,5 +1,6 @@
 package dev.switchboard.stomp;
 
+import dev.switchboard.api.MessagingSession;
 import dev.switchboard.broker.AckMode;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerException;
@@ -8,6 +9,8 @@ import dev.switchboard.broker.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import dev.switchboard.stomp.app.ApplicationRouter;
 
 /**
  * One STOMP session's subscriptions: SUBSCRIBE, UNSUBSCRIBE and the ACK/NACK lookups, kept by
@@ -22,16 +25,23 @@ final class StompSubscriptions {
 
     private final Map<String, Subscription> byId = new LinkedHashMap<>();
     private final Broker broker;
+    private final ApplicationRouter router;
     private final int max;
     private final StompMetrics metrics;
 
-    StompSubscriptions(Broker broker, int max, StompMetrics metrics) {
+    StompSubscriptions(Broker broker, ApplicationRouter router, int max, StompMetrics metrics) {
         this.broker = broker;
+        this.router = router;
         this.max = max;
         this.metrics = metrics;
     }
 
-    Problem subscribe(Subscriber owner, String userName, StompFrame frame, StompVersion version) {
+    /**
+     * SUBSCRIBE: to the broker, or to an application's {@code @SubscribeMapping}, which answers
+     * once on this subscription and keeps nothing. {@code subscribed} hears a kept subscription.
+     */
+    Problem subscribe(Subscriber owner, MessagingSession session, StompFrame frame, StompVersion version,
+                      BiConsumer<String, String> subscribed) {
         String destination = frame.header("destination");
         String subId = frame.header("id");
         if (destination == null || destination.isEmpty()) {
@@ -56,18 +66,26 @@ final class StompSubscriptions {
         }
         StringBuilder line = new StringBuilder();
         StompEncoder.appendHeader(line, "subscription", subId, version, version.escapes());
+        MessageWire.Tag tag = new MessageWire.Tag(line.toString(), line.toString().getBytes(StandardCharsets.UTF_8));
+        if (ApplicationRouter.isApplicationDestination(destination)) {
+            Subscription once = Subscription.detached(owner, subId, destination, tag);
+            router.subscribe(new ApplicationRouter.Request(destination, frame.headers().firstValues(), frame.body(),
+                    session), message -> owner.deliver(once, message, false));
+            return null;
+        }
         try {
-            Subscription s = broker.subscribe(owner, userName, subId, destination, ack,
-                    new MessageWire.Tag(line.toString(), line.toString().getBytes(StandardCharsets.UTF_8)),
+            Subscription s = broker.subscribe(owner, session.userName(), subId, destination, ack, tag,
                     frame.headers().firstValues());
             byId.put(subId, s);
+            subscribed.accept(subId, destination);
             return null;
         } catch (BrokerException e) {
             return new Problem("subscription refused", e.getMessage());
         }
     }
 
-    Problem unsubscribe(StompFrame frame, StompVersion version) {
+    /** UNSUBSCRIBE; {@code unsubscribed} hears the id and destination of a subscription that ended. */
+    Problem unsubscribe(StompFrame frame, StompVersion version, BiConsumer<String, String> unsubscribed) {
         String subId = frame.header("id");
         if (subId == null && version == StompVersion.V1_0) {
             subId = frame.header("destination");
@@ -78,6 +96,7 @@ final class StompSubscriptions {
         Subscription s = byId.remove(subId);
         if (s != null) {
             broker.unsubscribe(s);
+            unsubscribed.accept(s.id(), s.destination());
         }
         return null;
     }

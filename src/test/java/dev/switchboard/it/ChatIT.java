@@ -228,13 +228,16 @@ class ChatIT {
             assertEquals("frank", ok.sender);
         }
         try (StompTestClient grace = StompTestClient.connect(stomp())) {
+            errors(grace);
             talk(grace, "limits", "{\"text\":\"" + "y".repeat(101) + "\"}");
-            StompFrame error = grace.expect(StompCommand.ERROR);
+            StompFrame error = grace.expect(StompCommand.MESSAGE);
+            assertEquals("/user/queue/errors", error.header("destination"));
             assertTrue(error.bodyText().contains("at most 100 characters"), error.bodyText());
         }
         try (StompTestClient henry = StompTestClient.connect(stomp())) {
+            errors(henry);
             talk(henry, "limits", "{\"type\":\"FOO\",\"text\":\"x\"}");
-            StompFrame error = henry.expect(StompCommand.ERROR);
+            StompFrame error = henry.expect(StompCommand.MESSAGE);
             assertTrue(error.bodyText().contains("is not the JSON this destination takes"), error.bodyText());
             assertTrue(!error.bodyText().contains("dev.switchboard") && !error.bodyText().contains("enum"),
                     error.bodyText());
@@ -250,5 +253,12 @@ class ChatIT {
             assertTrue(welcome.members.stream().anyMatch(n -> n.startsWith("guest-")), welcome.members.toString());
             assertNull(welcome.sender);
         }
+    }
+
+    /** Subscribes to the session's error destination, where a refused chat message is answered. */
+    private static void errors(StompTestClient client) throws Exception {
+        client.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "errors", "destination", "/user/queue/errors",
+                "receipt", "errors"));
+        client.expect(StompCommand.RECEIPT);
     }
 }

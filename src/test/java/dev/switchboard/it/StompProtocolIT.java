@@ -378,11 +378,24 @@ class StompProtocolIT {
     }
 
     @Test
-    void anUnknownApplicationDestinationIsAnError() throws Exception {
-        try (StompTestClient c = StompTestClient.connect(stomp())) {
-            c.send(send("/app/nothing-here", "x"));
-            StompFrame error = c.expect(ERROR);
+    void anApplicationMistakeIsAnsweredOnTheSendersErrorDestinationAndTheSessionGoesOn() throws Exception {
+        try (StompTestClient c = StompTestClient.connect(stomp()); StompTestClient other = StompTestClient.connect(stomp())) {
+            subscribed(c, "errors", "/user/queue/errors");
+            subscribed(other, "errors", "/user/queue/errors");
+            subscribed(c, "echo", "/topic/messages");
+            c.send(send("/app/nothing-here", "x", "receipt", "r1"));
+            StompFrame error = c.expect(MESSAGE);
+            assertEquals("/user/queue/errors", error.header("destination"));
+            assertEquals("application/json", error.header("content-type"));
             assertTrue(error.bodyText().contains("no application handler for /app/nothing-here"), error.bodyText());
+            assertEquals("r1", c.expect(RECEIPT).header("receipt-id"), "the frame was taken: its receipt comes");
+            c.send(send("/app/chat/lobby", "{\"text\": ", "content-type", "application/json"));
+            assertTrue(c.expect(MESSAGE).bodyText().contains("is not the JSON this destination takes"));
+            c.send(send("/app/echo", "still here"));
+            StompFrame echo = c.expect(MESSAGE);
+            assertEquals("/topic/messages", echo.header("destination"));
+            assertTrue(echo.bodyText().contains("still here"), echo.bodyText());
+            assertNull(other.poll(QUIET), "another session hears nothing of it");
         }
     }
 

@@ -43,7 +43,7 @@ class StompSessionTest {
             Duration.ofSeconds(10), 10, 5,
             new InboundRate.Limits(RateLimit.NONE, RateLimit.NONE, new AddressRates(RateLimit.NONE)));
     private final StompServer server = new StompServer(limits, Duration.ZERO, Duration.ZERO, false, broker, budget,
-            JsonbBuilder.create(), new PasswordAuthenticator(List.of(), true), timer);
+            JsonbBuilder.create(), "/queue/errors", new PasswordAuthenticator(List.of(), true), timer);
 
     @AfterEach
     void stop() {
@@ -220,7 +220,7 @@ class StompSessionTest {
     @Test
     void heartBeatsLeaveWhenNothingElseDoesAndASilentClientIsClosed() throws Exception {
         StompServer beating = new StompServer(limits, Duration.ofMillis(40), Duration.ofMillis(40), false, broker,
-                budget, JsonbBuilder.create(), new PasswordAuthenticator(List.of(), true), timer);
+                budget, JsonbBuilder.create(), "/queue/errors", new PasswordAuthenticator(List.of(), true), timer);
         Kept connection = new Kept();
         StompSession session = new StompSession(beating, connection, "v12.stomp", false);
         session.onText("CONNECT\naccept-version:1.2\nheart-beat:40,40\n\n\0");
@@ -234,7 +234,7 @@ class StompSessionTest {
     @Test
     void aClientThatKeepsTalkingIsNotClosedForSilence() throws Exception {
         StompServer beating = new StompServer(limits, Duration.ofMillis(40), Duration.ofMillis(40), false, broker,
-                budget, JsonbBuilder.create(), new PasswordAuthenticator(List.of(), true), timer);
+                budget, JsonbBuilder.create(), "/queue/errors", new PasswordAuthenticator(List.of(), true), timer);
         Kept connection = new Kept();
         StompSession session = new StompSession(beating, connection, "v12.stomp", false);
         session.onText("CONNECT\naccept-version:1.2\nheart-beat:40,40\n\n\0");

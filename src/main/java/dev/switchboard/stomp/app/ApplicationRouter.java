@@ -1,29 +1,42 @@
 package dev.switchboard.stomp.app;
 
+import dev.switchboard.api.MessageExceptionHandler;
+import dev.switchboard.api.MessageMapping;
+import dev.switchboard.api.Messaging;
+import dev.switchboard.api.MessagingException;
+import dev.switchboard.api.MessagingSession;
+import dev.switchboard.api.SubscribeMapping;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Parameter;
-import java.nio.charset.StandardCharsets;
-import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Routes SENDs to {@code /app/...} to handler methods annotated {@link MessageMapping}, converts
- * the payload for them, and publishes what they return ({@link SendTo}, {@link SendToUser}).
- * Handlers are registered explicitly, by class name from a setting or as objects; nothing is
- * scanned. A handler runs on the sender's thread, so one sender's messages are handled in order.
+ * Routes SENDs and SUBSCRIBEs to {@code /app/...} to the application's handler methods
+ * ({@link MessageMapping}, {@link SubscribeMapping}), converts payloads for them, sends what they
+ * return, and answers what goes wrong ({@link MessageExceptionHandler}, else the sending session's
+ * error destination) without closing the connection.
+ *
+ * <p>A handler runs on the thread handling the sender's frames, so one session's messages are
+ * handled in order; a handler returning a {@link CompletionStage} is answered when it completes,
+ * on the thread that completes it.
  */
 public final class ApplicationRouter implements Messaging {
 
@@ -31,206 +44,338 @@ public final class ApplicationRouter implements Messaging {
 
     public static final String PREFIX = "/app";
 
-    /** One SEND to an application destination. */
-    public record Request(String destination, Map<String, String> headers, byte[] body, Principal principal,
-                          String userName) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
+    /** One SEND or SUBSCRIBE to an application destination. */
+    public record Request(String destination, Map<String, String> headers, byte[] body, MessagingSession session) {
     }
 
-    /** The client's request cannot be served: unknown destination, or a payload that does not convert. */
-    public static final class RequestException extends Exception {
-        public RequestException(String message) {
-            super(message);
-        }
+    /** What the router counts for {@code /stats}. */
+    public static final class Counters {
+        /** SENDs and SUBSCRIBEs routed to handlers. */
+        public final LongAdder requests = new LongAdder();
+        /** Handlers that threw something other than {@link MessagingException}. */
+        public final LongAdder handlerFailures = new LongAdder();
+        /** Requests answered on the error destination: no handler, a bad payload, a refusal, a failure. */
+        public final LongAdder errorsSent = new LongAdder();
+        /** Failures that a {@link MessageExceptionHandler} answered. */
+        public final LongAdder exceptionsHandled = new LongAdder();
+    }
+
+    private enum Kind { SEND, SUBSCRIBE }
+
+    private record Mapping(Kind kind, HandlerMethod method) {
+    }
+
+    private record ExceptionHandler(Class<? extends Throwable> type, HandlerMethod method) {
     }
 
     private final Broker broker;
-    private final Jsonb jsonb;
+    private final Payloads payloads;
     private final Supplier<String> messageIds;
-    private final List<HandlerMethod> methods = new CopyOnWriteArrayList<>();
+    private final String errorDestination;
+    private final Counters counters = new Counters();
+    private volatile List<Mapping> mappings = List.of();
+    private final Map<Class<?>, List<ExceptionHandler>> exceptionHandlers = new ConcurrentHashMap<>();
+    private volatile List<ExceptionHandler> globalExceptionHandlers = List.of();
+    private final Set<String> failuresLogged = ConcurrentHashMap.newKeySet();
 
-    public ApplicationRouter(Broker broker, Jsonb jsonb, Supplier<String> messageIds) {
+    /**
+     * @param errorDestination the user destination refusals and failures go to, such as
+     *                         {@code /queue/errors} (clients subscribe to {@code /user/queue/errors})
+     */
+    public ApplicationRouter(Broker broker, Jsonb jsonb, Supplier<String> messageIds, String errorDestination) {
         this.broker = broker;
-        this.jsonb = jsonb;
+        this.payloads = new Payloads(jsonb);
         this.messageIds = messageIds;
+        this.errorDestination = errorDestination;
     }
 
-    /** Creates and registers handlers by class name (public no-arg constructor, or one taking {@link Messaging}). */
-    public void registerClasses(List<String> classNames, ClassLoader loader) {
-        for (String name : classNames) {
-            try {
-                Class<?> type = Class.forName(name, true, loader);
-                Object handler;
-                try {
-                    Constructor<?> withMessaging = type.getConstructor(Messaging.class);
-                    handler = withMessaging.newInstance(this);
-                } catch (NoSuchMethodException e) {
-                    handler = type.getConstructor().newInstance();
-                }
-                register(handler);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                throw new IllegalArgumentException("cannot create STOMP handler " + name + ": " + e, e);
-            }
-        }
+    public Counters counters() {
+        return counters;
     }
 
-    /** Registers every {@link MessageMapping} method of the object. */
-    public void register(Object handler) {
-        int found = 0;
-        for (Method method : handler.getClass().getMethods()) {
-            MessageMapping mapping = method.getAnnotation(MessageMapping.class);
-            if (mapping == null || Modifier.isStatic(method.getModifiers())) {
+    /** Registers the mapped and exception-handling methods of a handler object. */
+    public synchronized void register(Object handler) {
+        Class<?> type = handler.getClass();
+        MessageMapping classMapping = type.getAnnotation(MessageMapping.class);
+        String[] prefixes = classMapping == null || classMapping.value().length == 0 ? new String[] {""}
+                : classMapping.value();
+        List<Mapping> found = new ArrayList<>();
+        List<ExceptionHandler> handlers = new ArrayList<>();
+        for (Method method : type.getMethods()) {
+            if (Modifier.isStatic(method.getModifiers())) {
                 continue;
             }
-            for (String path : mapping.value()) {
-                HandlerMethod hm = new HandlerMethod(handler, method, DestinationTemplate.of(path));
-                for (HandlerMethod other : methods) {
-                    if (other.template().toString().equals(hm.template().toString())) {
-                        throw new IllegalArgumentException("two handlers for " + PREFIX + path + ": "
-                                + other + " and " + hm);
+            MessageMapping send = method.getAnnotation(MessageMapping.class);
+            SubscribeMapping subscribe = method.getAnnotation(SubscribeMapping.class);
+            MessageExceptionHandler onException = method.getAnnotation(MessageExceptionHandler.class);
+            if (send != null && subscribe != null) {
+                throw new IllegalArgumentException(type.getName() + "." + method.getName()
+                        + " has both @MessageMapping and @SubscribeMapping");
+            }
+            if (send != null || subscribe != null) {
+                String[] paths = send != null ? send.value() : subscribe.value();
+                if (paths.length == 0) {
+                    throw new IllegalArgumentException(type.getName() + "." + method.getName()
+                            + ": a method's @MessageMapping names its destination");
+                }
+                for (String prefix : prefixes) {
+                    for (String path : paths) {
+                        found.add(new Mapping(send != null ? Kind.SEND : Kind.SUBSCRIBE, new HandlerMethod(handler,
+                                method, DestinationTemplate.of(DestinationTemplate.join(prefix, path)), payloads, this)));
                     }
                 }
-                methods.add(hm);
-                found++;
-                LOG.fine(() -> "mapped " + PREFIX + path + " to " + hm);
+            }
+            if (onException != null) {
+                for (Class<? extends Throwable> t : handledTypes(method, onException)) {
+                    handlers.add(new ExceptionHandler(t, new HandlerMethod(handler, method, DestinationTemplate.of("/"),
+                            payloads, this)));
+                }
             }
         }
-        if (found == 0) {
-            throw new IllegalArgumentException(handler.getClass().getName() + " has no public @MessageMapping method");
+        if (found.isEmpty() && handlers.isEmpty()) {
+            throw new IllegalArgumentException(type.getName() + " has no public @MessageMapping, @SubscribeMapping"
+                    + " or @MessageExceptionHandler method");
         }
+        List<Mapping> all = new ArrayList<>(mappings);
+        for (Mapping m : found) {
+            for (Mapping other : all) {
+                if (other.kind() == m.kind() && other.method().template().toString().equals(m.method().template().toString())) {
+                    throw new IllegalArgumentException("two handlers for " + PREFIX + m.method().template() + ": "
+                            + other.method() + " and " + m.method());
+                }
+            }
+            all.add(m);
+            LOG.fine(() -> "mapped " + m.kind() + " " + PREFIX + m.method().template() + " to " + m.method());
+        }
+        all.sort(Comparator.comparingInt((Mapping m) -> -m.method().template().specificity()));
+        mappings = List.copyOf(all);
+        if (found.isEmpty()) {
+            List<ExceptionHandler> global = new ArrayList<>(globalExceptionHandlers);
+            global.addAll(handlers);
+            globalExceptionHandlers = List.copyOf(global);
+        } else if (!handlers.isEmpty()) {
+            exceptionHandlers.put(type, List.copyOf(handlers));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Class<? extends Throwable>> handledTypes(Method method, MessageExceptionHandler annotation) {
+        if (annotation.value().length > 0) {
+            return List.of(annotation.value());
+        }
+        List<Class<? extends Throwable>> types = new ArrayList<>();
+        for (Class<?> p : method.getParameterTypes()) {
+            if (Throwable.class.isAssignableFrom(p)) {
+                types.add((Class<? extends Throwable>) p);
+            }
+        }
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException(method.getDeclaringClass().getName() + "." + method.getName()
+                    + ": @MessageExceptionHandler names its exception types or takes one as a parameter");
+        }
+        return types;
     }
 
     /** The mapped destinations, for the log. */
     public List<String> mappings() {
-        return methods.stream().map(m -> PREFIX + m.template()).toList();
+        return mappings.stream().map(m -> (m.kind() == Kind.SUBSCRIBE ? "SUBSCRIBE " : "") + PREFIX
+                + m.method().template()).toList();
+    }
+
+    /** Whether a SEND or SUBSCRIBE to this destination goes to the application's handlers. */
+    public static boolean isApplicationDestination(String destination) {
+        return destination.startsWith(PREFIX) && (destination.length() == PREFIX.length()
+                || destination.charAt(PREFIX.length()) == '/');
+    }
+
+    /** Runs the SEND's handler and sends its result; whatever goes wrong is answered to the sender. */
+    public void dispatch(Request request) {
+        route(Kind.SEND, request, null);
     }
 
     /**
-     * Runs the handler for the request and publishes its result.
-     *
-     * @throws RequestException for the client's mistakes (no such destination, a payload that
-     *                          does not convert); a handler that throws is logged and reported the same way
+     * Answers a SUBSCRIBE to an application destination through {@code reply} (a MESSAGE for that
+     * subscription only); whatever goes wrong is answered on the error destination.
      */
-    public void dispatch(Request request) throws RequestException {
+    public void subscribe(Request request, Consumer<Message> reply) {
+        route(Kind.SUBSCRIBE, request, reply);
+    }
+
+    private void route(Kind kind, Request request, Consumer<Message> reply) {
+        counters.requests.increment();
         String path = request.destination().substring(PREFIX.length());
-        for (HandlerMethod method : methods) {
-            Map<String, String> variables = method.template().match(path);
+        for (Mapping m : mappings) {
+            if (m.kind() != kind) {
+                continue;
+            }
+            Map<String, String> variables = m.method().template().match(path);
             if (variables != null) {
-                invoke(method, request, variables);
+                HandlerMethod.Call call = new HandlerMethod.Call(request, variables, null);
+                Object result;
+                try {
+                    result = m.method().invoke(call);
+                } catch (Payloads.BadRequest e) {
+                    LOG.fine(() -> "request to " + request.destination() + " refused: " + e.getMessage()
+                            + (e.getCause() == null ? "" : " (" + rootMessage(e.getCause()) + ")"));
+                    refuse(request, e.getMessage());
+                    return;
+                } catch (InvocationTargetException e) {
+                    failed(m.method(), call, e.getCause());
+                    return;
+                }
+                respond(m.method(), call, result, kind == Kind.SUBSCRIBE ? reply : null);
                 return;
             }
         }
-        throw new RequestException("no application handler for " + request.destination());
+        refuse(request, "no application handler for " + (kind == Kind.SUBSCRIBE ? "SUBSCRIBE to " : "")
+                + request.destination());
     }
 
-    private void invoke(HandlerMethod hm, Request request, Map<String, String> variables) throws RequestException {
-        Parameter[] params = hm.method().getParameters();
-        Object[] args = new Object[params.length];
-        for (int i = 0; i < params.length; i++) {
-            args[i] = argument(params[i], request, variables);
-        }
-        Object result;
-        try {
-            result = hm.method().invoke(hm.target(), args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof MessagingException refused) {
-                throw new RequestException(refused.getMessage());
-            }
-            LOG.log(Level.WARNING, "handler " + hm + " failed on " + request.destination(), cause);
-            throw new RequestException("the handler for " + request.destination() + " failed");
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-        if (result == null || hm.method().getReturnType() == void.class) {
+    /** Sends a result where the method says; a stage's result when it completes. */
+    private void respond(HandlerMethod hm, HandlerMethod.Call call, Object result, Consumer<Message> reply) {
+        if (result instanceof CompletionStage<?> stage) {
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    failed(hm, call, failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else {
+                    respond(hm, call, value, reply);
+                }
+            });
             return;
         }
-        SendToUser toUser = hm.method().getAnnotation(SendToUser.class);
-        if (toUser != null) {
-            sendToUser(request.userName(), hm.template().fill(toUser.value(), variables), result);
+        if (result == null || hm.returnsNothing()) {
+            return;
         }
-        SendTo sendTo = hm.method().getAnnotation(SendTo.class);
-        if (sendTo != null) {
-            for (String destination : sendTo.value()) {
-                publishOrRefuse(hm.template().fill(destination, variables), result);
+        try {
+            send(hm, call, result, reply);
+        } catch (MessagingException e) {
+            refuse(call.request(), e.getMessage());
+        }
+    }
+
+    private void send(HandlerMethod hm, HandlerMethod.Call call, Object result, Consumer<Message> reply) {
+        Payloads.Body body = payloads.write(result);
+        for (String destination : hm.sendToUser()) {
+            String filled = hm.template().fill(destination, call.variables());
+            MessagingSession session = call.request().session();
+            Message message = message(filled, body, List.of());
+            if (hm.broadcast()) {
+                broker.sendToUser(session.userName(), message, filled);
+            } else {
+                broker.sendToSession(session.userName(), session.id(), message, filled);
             }
-        } else if (toUser == null) {
-            publishOrRefuse("/topic" + request.destination().substring(PREFIX.length()), result);
+        }
+        for (String destination : hm.sendTo()) {
+            publish(message(hm.template().fill(destination, call.variables()), body, List.of()));
+        }
+        if (hm.sendTo().isEmpty() && hm.sendToUser().isEmpty()) {
+            if (call.failure() != null) {
+                toErrors(call.request().session(), message(errorDestination, body, List.of()));
+            } else if (reply != null) {
+                reply.accept(message(call.request().destination(), body, List.of()));
+            } else {
+                publish(message("/topic" + call.request().destination().substring(PREFIX.length()), body, List.of()));
+            }
         }
     }
 
-    private void publishOrRefuse(String destination, Object payload) throws RequestException {
+    /** A handler threw: its class's exception handler answers, else a global one, else the error destination. */
+    private void failed(HandlerMethod hm, HandlerMethod.Call call, Throwable failure) {
+        ExceptionHandler handler = exceptionHandler(exceptionHandlers.getOrDefault(hm.target().getClass(), List.of()),
+                failure);
+        if (handler == null) {
+            handler = exceptionHandler(globalExceptionHandlers, failure);
+        }
+        if (handler != null) {
+            counters.exceptionsHandled.increment();
+            logFailure(hm, failure, Level.FINE);
+            HandlerMethod.Call handled = new HandlerMethod.Call(call.request(), call.variables(), failure);
+            Object result;
+            try {
+                result = handler.method().invoke(handled);
+            } catch (Payloads.BadRequest e) {
+                refuse(call.request(), e.getMessage());
+                return;
+            } catch (InvocationTargetException e) {
+                logFailure(handler.method(), e.getCause(), Level.WARNING);
+                refuse(call.request(), "the handler for " + call.request().destination() + " failed");
+                return;
+            }
+            respond(handler.method(), handled, result, null);
+            return;
+        }
+        if (failure instanceof MessagingException refusal) {
+            refuse(call.request(), refusal.getMessage());
+            return;
+        }
+        logFailure(hm, failure, Level.WARNING);
+        refuse(call.request(), "the handler for " + call.request().destination() + " failed");
+    }
+
+    private static ExceptionHandler exceptionHandler(List<ExceptionHandler> handlers, Throwable failure) {
+        ExceptionHandler best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ExceptionHandler h : handlers) {
+            int distance = 0;
+            for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass(), distance++) {
+                if (c == h.type()) {
+                    if (distance < bestDistance) {
+                        best = h;
+                        bestDistance = distance;
+                    }
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A handler's failure is the application's bug: the first of each kind per method is a WARNING
+     * with its stack trace, the rest FINE (a client must not be able to fill the log).
+     */
+    private void logFailure(HandlerMethod hm, Throwable failure, Level level) {
+        if (level == Level.WARNING) {
+            counters.handlerFailures.increment();
+        }
+        boolean first = failuresLogged.size() < 1000 && failuresLogged.add(hm + " " + failure.getClass().getName());
+        LOG.log(first ? level : Level.FINE, "handler " + hm + " threw", failure);
+    }
+
+    /** Tells the sending session what went wrong, on its error destination; it stays connected. */
+    private void refuse(Request request, String text) {
+        counters.errorsSent.increment();
+        Map<String, String> error = new LinkedHashMap<>();
+        error.put("destination", request.destination());
+        error.put("message", text);
+        toErrors(request.session(), message(errorDestination, payloads.write(error), List.of("message", text)));
+    }
+
+    private void toErrors(MessagingSession session, Message message) {
+        broker.sendToSession(session.userName(), session.id(), message, errorDestination);
+    }
+
+    private void publish(Message message) {
         try {
-            broker.publish(message(destination, payload));
+            broker.publish(message);
         } catch (BrokerException e) {
-            throw new RequestException(e.getMessage());
-        }
-    }
-
-    private Object argument(Parameter p, Request request, Map<String, String> variables) throws RequestException {
-        Class<?> type = p.getType();
-        if (p.isAnnotationPresent(Header.class)) {
-            return request.headers().get(p.getAnnotation(Header.class).value());
-        }
-        if (p.isAnnotationPresent(Headers.class)) {
-            return request.headers();
-        }
-        if (p.isAnnotationPresent(DestinationVariable.class)) {
-            return variables.get(p.getAnnotation(DestinationVariable.class).value());
-        }
-        if (type == Principal.class) {
-            return request.principal();
-        }
-        if (type == Messaging.class) {
-            return this;
-        }
-        if (type == byte[].class) {
-            return request.body();
-        }
-        if (type == String.class) {
-            return request.text();
-        }
-        try {
-            return jsonb.fromJson(request.text(), p.getParameterizedType());
-        } catch (JsonbException e) {
-            // the JSON library's own words name Java types: logged for the developer, not told to the client
-            LOG.fine(() -> "payload for " + request.destination() + " not converted to " + type.getName() + ": "
-                    + rootMessage(e));
-            throw new RequestException("the payload for " + request.destination()
-                    + " is not the JSON this destination takes");
+            throw new MessagingException(e.getMessage(), e);
         }
     }
 
     @Override
     public void publish(String destination, Object payload) {
-        try {
-            broker.publish(message(destination, payload));
-        } catch (BrokerException e) {
-            throw new MessagingException(e.getMessage());
-        }
+        publish(message(destination, payloads.write(payload), List.of()));
     }
 
     @Override
     public void sendToUser(String user, String destination, Object payload) {
-        broker.sendToUser(user, message(destination, payload), destination);
+        broker.sendToUser(user, message(destination, payloads.write(payload), List.of()), destination);
     }
 
-    private Message message(String destination, Object payload) {
-        byte[] body;
-        String contentType;
-        if (payload instanceof String text) {
-            body = text.getBytes(StandardCharsets.UTF_8);
-            contentType = "text/plain;charset=UTF-8";
-        } else if (payload instanceof byte[] bytes) {
-            body = bytes;
-            contentType = "application/octet-stream";
-        } else {
-            body = jsonb.toJson(payload).getBytes(StandardCharsets.UTF_8);
-            contentType = "application/json";
-        }
-        return new Message(messageIds.get(), destination, contentType, List.of(), body);
+    private Message message(String destination, Payloads.Body body, List<String> headers) {
+        return new Message(messageIds.get(), destination, body.contentType(), headers, body.bytes());
     }
 
     private static String rootMessage(Throwable e) {
@@ -240,12 +385,5 @@ public final class ApplicationRouter implements Messaging {
         }
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) + "..." : m;
-    }
-
-    private record HandlerMethod(Object target, Method method, DestinationTemplate template) {
-        @Override
-        public String toString() {
-            return target.getClass().getName() + "." + method.getName();
-        }
     }
 }

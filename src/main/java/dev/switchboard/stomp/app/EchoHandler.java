@@ -1,5 +1,8 @@
 package dev.switchboard.stomp.app;
 
+import dev.switchboard.api.MessageMapping;
+import dev.switchboard.api.SendTo;
+
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;

@@ -1,11 +1,13 @@
-package dev.switchboard.stomp.app;
+package dev.switchboard.api;
 
+import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Injects all headers of the SEND frame as a {@code Map<String, String>} (first values). */
+/** Every header of the frame, first values, as a {@code Map<String, String>}. */
+@Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface Headers {
