@@ -2,11 +2,9 @@ package dev.switchboard.handshake;
 
 import dev.switchboard.session.ConnectionInfo;
 import dev.switchboard.session.SessionEnvironment;
-import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +69,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             }
         }
         ConnectionInfo info = new ConnectionInfo(upgrade.remoteAddress(), request.getRequestURI(), headers,
-                httpSessionAttributes(request.getHttpSession()), request.getUserPrincipal());
+                upgrade.attributes(), request.getUserPrincipal());
         config.getUserProperties().put(ConnectionInfo.KEY, info);
         config.getUserProperties().put(SessionEnvironment.KEY, policy.environment());
         config.getUserProperties().putAll(policy.endpointServices());
@@ -85,23 +83,5 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             return both;
         }));
         return out;
-    }
-
-    private static Map<String, Object> httpSessionAttributes(Object session) {
-        if (!(session instanceof HttpSession http)) {
-            return Map.of();
-        }
-        Map<String, Object> copy = new HashMap<>();
-        try {
-            for (String name : Collections.list(http.getAttributeNames())) {
-                Object value = http.getAttribute(name);
-                if (value != null) {
-                    copy.put(name, value);
-                }
-            }
-        } catch (IllegalStateException invalidated) {
-            return Map.of();
-        }
-        return copy;
     }
 }

@@ -22,6 +22,7 @@ public final class HandshakePolicy {
     private final Admission admission;
     private final LongAdder refusedOrigins = new LongAdder();
     private final Map<String, Object> endpointServices = new ConcurrentHashMap<>();
+    private volatile HandshakeInterceptors interceptors = HandshakeInterceptors.none();
 
     public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment,
                            Admission.Limits admission) {
@@ -46,6 +47,15 @@ public final class HandshakePolicy {
 
     public SessionEnvironment environment() {
         return environment;
+    }
+
+    /** The application's handshake interceptors; set once at startup, before any request. */
+    public void interceptors(HandshakeInterceptors interceptors) {
+        this.interceptors = interceptors;
+    }
+
+    public HandshakeInterceptors interceptors() {
+        return interceptors;
     }
 
     /** Hands an object to every new connection's endpoint, in its user properties under {@code key}. */

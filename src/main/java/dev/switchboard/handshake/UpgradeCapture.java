@@ -25,7 +25,8 @@ import java.io.IOException;
 public final class UpgradeCapture extends HttpFilter {
 
     /** The upgrade request in progress on this thread. */
-    record UpgradeRequest(HandshakePolicy policy, String remoteAddress, String host) {
+    record UpgradeRequest(HandshakePolicy policy, String remoteAddress, String host,
+                          java.util.Map<String, Object> attributes) {
     }
 
     private static final ThreadLocal<UpgradeRequest> CURRENT = new ThreadLocal<>();
@@ -33,6 +34,15 @@ public final class UpgradeCapture extends HttpFilter {
 
     static UpgradeRequest current() {
         return CURRENT.get();
+    }
+
+    /**
+     * The attributes the upgrade in progress on this thread starts its session with (the HTTP
+     * session's, and what handshake interceptors put in); empty when none is in progress.
+     */
+    public static java.util.Map<String, Object> attributes() {
+        UpgradeRequest request = CURRENT.get();
+        return request == null ? java.util.Map.of() : request.attributes();
     }
 
     /** Whether the policy allows {@code origin} for this request; a refusal is counted and logged. */
@@ -70,7 +80,8 @@ public final class UpgradeCapture extends HttpFilter {
             return;
         }
         HandshakePolicy policy = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
-        UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(), request.getHeader("Host"));
+        UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(), request.getHeader("Host"),
+                java.util.Map.of());
         String origin = request.getHeader("Origin");
         if (policy != null && origin != null && !originAllowed(upgradeRequest, origin)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
@@ -79,11 +90,23 @@ public final class UpgradeCapture extends HttpFilter {
         if (policy != null && !policy.admission().admit(request.getRemoteAddr(), response)) {
             return;
         }
+        HandshakeInterceptors.Run run = policy == null ? null
+                : policy.interceptors().before(request, response, "websocket");
+        if (policy != null && run == null) {
+            return; // an application's interceptor refused it
+        }
+        if (run != null) {
+            upgradeRequest = new UpgradeRequest(policy, upgradeRequest.remoteAddress(), upgradeRequest.host(),
+                    run.attributes());
+        }
         CURRENT.set(upgradeRequest);
         try {
             chain.doFilter(request, response);
         } finally {
             CURRENT.remove();
+            if (run != null) {
+                run.after(response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.handshake.Admission;
+import dev.switchboard.handshake.HandshakeInterceptors;
+import dev.switchboard.stomp.app.EchoHandler;
 import dev.switchboard.security.AddressRates;
 import dev.switchboard.security.InboundRate;
 import dev.switchboard.handshake.HandshakePolicy;
@@ -55,6 +57,7 @@ public final class Bootstrap implements ServletContextListener {
     private static final String BACKGROUND = Bootstrap.class.getName() + ".background";
     private static final String WRITERS = Bootstrap.class.getName() + ".writers";
     private static final String JSONB = Bootstrap.class.getName() + ".jsonb";
+    private static final String PARTS = Bootstrap.class.getName() + ".parts";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -94,28 +97,48 @@ public final class Bootstrap implements ServletContextListener {
         background.scheduleWithFixedDelay(inbound.addressBytes()::forgetIdle, 10, 10, TimeUnit.SECONDS);
         handshake.provide(InboundRate.Limits.KEY, inbound);
         Jsonb jsonb = JsonbBuilder.create();
+        Set<String> endpoints = Set.copyOf(settings.get(ApplicationSettings.ENDPOINTS));
         StompServer stomp;
+        ApplicationParts parts = null;
         try {
-            stomp = stompServer(settings, budget, inbound, background, jsonb, context.getClassLoader());
+            stomp = stompServer(settings, budget, inbound, background, jsonb);
+            parts = ApplicationParts.create(scanned(context), settings.get(ApplicationSettings.APPLICATION),
+                    settings.get(Settings.STOMP_HANDLERS), context.getClassLoader(), stomp.router());
+            for (Object handler : parts.handlers) {
+                stomp.router().register(handler);
+            }
+            if (endpoints.contains("echo")) {
+                stomp.router().register(new EchoHandler());
+            }
+            stomp.application(parts.inboundInterceptors, parts.listeners);
+            handshake.interceptors(new HandshakeInterceptors(parts.handshakeInterceptors));
+            deploy(container, endpoints);
         } catch (RuntimeException e) {
+            if (parts != null) {
+                parts.close();
+            }
             background.shutdownNow();
             writers.close();
             throw e;
         }
         handshake.provide(StompServer.KEY, stomp);
 
-        ChatService chat = new ChatService(stomp.broker(), budget, jsonb, stomp::nextMessageId, new ChatService.Limits(
-                settings.get(Settings.CHAT_HISTORY_SIZE), settings.get(Settings.CHAT_MESSAGE_MAX),
-                settings.get(Settings.CHAT_ROOMS_MAX), settings.get(LimitSettings.CHAT_HISTORY_BYTES_MAX),
-                settings.get(LimitSettings.CHAT_ROOM_TTL)));
-        long sweep = Math.max(1000, Math.min(30_000, settings.get(LimitSettings.CHAT_ROOM_TTL).toMillis() / 4));
-        background.scheduleWithFixedDelay(chat::forgetEmptyRooms, sweep, sweep, TimeUnit.MILLISECONDS);
-        stomp.router().register(new ChatHandler(chat));
-        handshake.provide(ChatService.KEY, chat);
-        context.setAttribute(ChatService.KEY, chat);
-        SockJsServer sockjs = sockJsServer(settings, handshake, stomp, context.getContextPath(), inbound, registry);
-        handshake.provide(SockJsServer.KEY, sockjs);
-        context.setAttribute(SockJsServer.KEY, sockjs);
+        if (endpoints.contains("chat")) {
+            ChatService chat = new ChatService(stomp.broker(), budget, jsonb, stomp::nextMessageId, new ChatService.Limits(
+                    settings.get(Settings.CHAT_HISTORY_SIZE), settings.get(Settings.CHAT_MESSAGE_MAX),
+                    settings.get(Settings.CHAT_ROOMS_MAX), settings.get(LimitSettings.CHAT_HISTORY_BYTES_MAX),
+                    settings.get(LimitSettings.CHAT_ROOM_TTL)));
+            long sweep = Math.max(1000, Math.min(30_000, settings.get(LimitSettings.CHAT_ROOM_TTL).toMillis() / 4));
+            background.scheduleWithFixedDelay(chat::forgetEmptyRooms, sweep, sweep, TimeUnit.MILLISECONDS);
+            stomp.router().register(new ChatHandler(chat));
+            handshake.provide(ChatService.KEY, chat);
+            context.setAttribute(ChatService.KEY, chat);
+        }
+        if (endpoints.contains("sockjs")) {
+            SockJsServer sockjs = sockJsServer(settings, handshake, stomp, context.getContextPath(), inbound, registry);
+            handshake.provide(SockJsServer.KEY, sockjs);
+            context.setAttribute(SockJsServer.KEY, sockjs);
+        }
 
         context.setAttribute(REGISTRY, registry);
         context.setAttribute(HandshakePolicy.ATTRIBUTE, handshake);
@@ -123,8 +146,11 @@ public final class Bootstrap implements ServletContextListener {
         context.setAttribute(BACKGROUND, background);
         context.setAttribute(WRITERS, writers);
         context.setAttribute(JSONB, jsonb);
+        context.setAttribute(PARTS, parts);
+        List<String> described = parts.describe();
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
-                + ", container buffers " + buffer + " bytes; STOMP handlers " + stomp.router().mappings());
+                + ", container buffers " + buffer + " bytes; endpoints " + settings.get(ApplicationSettings.ENDPOINTS)
+                + "; application " + described + "; STOMP handlers " + stomp.router().mappings());
     }
 
     private static SockJsServer sockJsServer(Settings settings, HandshakePolicy handshake, StompServer stomp,
@@ -166,8 +192,34 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl), handshake);
     }
 
+    /** What {@link ApplicationScan} found; nothing when the container did not run it (the library not in the ordering). */
+    @SuppressWarnings("unchecked")
+    private static Set<Class<?>> scanned(ServletContext context) {
+        Object found = context.getAttribute(ApplicationScan.FOUND);
+        if (found == null) {
+            LOG.fine("Switchboard's initializer did not run: no handler classes scanned (web.xml's absolute-ordering"
+                    + " names no 'switchboard' fragment)");
+            return Set.of();
+        }
+        context.removeAttribute(ApplicationScan.FOUND);
+        return (Set<Class<?>>) found;
+    }
+
+    /** Deploys Switchboard's own endpoints that the application serves. */
+    private static void deploy(ServerContainer container, Set<String> endpoints) {
+        for (String name : endpoints) {
+            for (Class<?> endpoint : OwnEndpoints.of(name)) {
+                try {
+                    container.addEndpoint(endpoint);
+                } catch (jakarta.websocket.DeploymentException e) {
+                    throw new IllegalStateException("cannot deploy " + endpoint.getName() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     private static StompServer stompServer(Settings settings, MemoryBudget budget, InboundRate.Limits inbound,
-                                           ScheduledExecutorService background, Jsonb jsonb, ClassLoader loader) {
+                                           ScheduledExecutorService background, Jsonb jsonb) {
         StompServer.Limits limits = new StompServer.Limits(
                 new StompDecoder.Limits(settings.get(Settings.STOMP_FRAME_MAX),
                         settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
@@ -180,9 +232,8 @@ public final class Bootstrap implements ServletContextListener {
         List<Duration> beats = settings.get(Settings.STOMP_HEARTBEAT);
         StompServer server = new StompServer(limits, beats.get(0), beats.get(1),
                 "binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)), broker, budget, jsonb,
-                new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
+                settings.get(ApplicationSettings.STOMP_APP_ERRORS), new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
                 background);
-        server.router().registerClasses(settings.get(Settings.STOMP_HANDLERS), loader);
         return server;
     }
 
@@ -208,6 +259,10 @@ public final class Bootstrap implements ServletContextListener {
             int open = registry.openCount();
             registry.closeAll("server shutting down");
             LOG.info(() -> "Switchboard stopped at " + contextName(context) + "; closed " + open + " connections with 1001");
+        }
+        if (context.getAttribute(PARTS) instanceof ApplicationParts parts) {
+            parts.close();
+            context.removeAttribute(PARTS);
         }
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);

@@ -152,10 +152,10 @@ public final class Settings {
             SettingValues::bool);
 
     public static final Setting<List<String>> STOMP_HANDLERS = new Setting<>(
-            "stomp.handlers", "class list", "dev.switchboard.stomp.app.EchoHandler",
-            "Application handler classes for `/app/...` destinations (methods annotated"
-                    + " `@MessageMapping`), created once per deployment with a public no-argument"
-                    + " constructor or one taking `Messaging`. Nothing is scanned.",
+            "stomp.handlers", "class list", "",
+            "More handler classes for `/app/...` destinations (methods annotated `@MessageMapping`,"
+                    + " `@SubscribeMapping`), besides those the container's scan finds (classes annotated"
+                    + " `@MessageController`). Created once per deployment like scanned ones.",
             SettingValues::list);
 
     public static final Setting<String> STOMP_MESSAGE_FRAMES = new Setting<>(
@@ -250,7 +250,7 @@ public final class Settings {
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
             SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
             SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX),
-            LimitSettings.ALL.stream()).toList();
+            java.util.stream.Stream.concat(ApplicationSettings.ALL.stream(), LimitSettings.ALL.stream())).toList();
 
     private final Map<Setting<?>, Object> values;
 

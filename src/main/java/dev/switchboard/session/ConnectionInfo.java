@@ -13,11 +13,12 @@ import java.util.Map;
  *                              or the like), or null when the container did not expose it
  * @param requestUri            the upgrade request's URI
  * @param headers               the configured request headers, names in lower case
- * @param httpSessionAttributes the HTTP session's attributes when the request had a session
+ * @param attributes            the HTTP session's attributes when the request had a session, then
+ *                              what the application's handshake interceptors put in
  * @param principal             the authenticated user of the HTTP request, or null
  */
 public record ConnectionInfo(String remoteAddress, URI requestUri,
-                             Map<String, List<String>> headers, Map<String, Object> httpSessionAttributes,
+                             Map<String, List<String>> headers, Map<String, Object> attributes,
                              Principal principal) {
 
     /** The key under which the handshake leaves this in the session's user properties. */
@@ -25,7 +26,13 @@ public record ConnectionInfo(String remoteAddress, URI requestUri,
 
     public ConnectionInfo {
         headers = Map.copyOf(headers);
-        httpSessionAttributes = Map.copyOf(httpSessionAttributes);
+        Map<String, Object> present = new java.util.HashMap<>();
+        attributes.forEach((name, value) -> {
+            if (value != null) {
+                present.put(name, value);
+            }
+        });
+        attributes = Map.copyOf(present);
     }
 
     /** The first value of a copied header, or null. */

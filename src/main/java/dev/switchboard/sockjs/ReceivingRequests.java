@@ -1,9 +1,11 @@
 package dev.switchboard.sockjs;
 
+import dev.switchboard.handshake.HandshakeInterceptors;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +55,15 @@ final class ReceivingRequests {
                 return;
             }
         }
-        if (server.session(sessionId) == null
-                && !server.handshake().admission().admit(request.getRemoteAddr(), response)) {
-            return; // a new session, not admitted now
+        HandshakeInterceptors.Run opening = null;
+        if (server.session(sessionId) == null) {
+            if (!server.handshake().admission().admit(request.getRemoteAddr(), response)) {
+                return; // a new session, not admitted now
+            }
+            opening = server.handshake().interceptors().before(request, response, transport.path);
+            if (opening == null) {
+                return; // the application refused it
+            }
         }
         http.cors(request, response);
         http.cookie(service, request, response);
@@ -63,8 +71,12 @@ final class ReceivingRequests {
         response.setContentType(transport.contentType);
         response.setStatus(200);
 
-        SockJsSession session = server.sessionFor(sessionId, service,
-                () -> new SockJsSession(server, service, sessionId, http.connectionInfo(request)));
+        Map<String, Object> attributes = opening != null ? opening.attributes() : Map.of();
+        SockJsSession session = server.sessionFor(sessionId, service, () -> new SockJsSession(server, service,
+                sessionId, SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(), attributes)));
+        if (opening != null) {
+            opening.after(true);
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the session's heart-beats and the sweep decide when it ends
         if (session.service() != service) {

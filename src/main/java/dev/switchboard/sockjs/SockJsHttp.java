@@ -4,7 +4,6 @@ import dev.switchboard.session.ConnectionInfo;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -109,24 +107,17 @@ final class SockJsHttp {
         response.getOutputStream().write(bytes);
     }
 
-    ConnectionInfo connectionInfo(HttpServletRequest request) {
-        return connectionInfo(request, server.handshake().copiedHeaders());
-    }
-
-    /** What a connection opened by this request may know of it (its address, configured headers, principal). */
-    static ConnectionInfo connectionInfo(HttpServletRequest request, List<String> copiedHeaders) {
+    /**
+     * What a connection opened by this request may know of it (its address, configured headers,
+     * principal) and the attributes it starts with.
+     */
+    static ConnectionInfo connectionInfo(HttpServletRequest request, List<String> copiedHeaders,
+                                         Map<String, Object> attributes) {
         Map<String, List<String>> headers = new TreeMap<>();
         for (String name : copiedHeaders) {
             List<String> values = Collections.list(request.getHeaders(name));
             if (!values.isEmpty()) {
                 headers.put(name, List.copyOf(values));
-            }
-        }
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        HttpSession http = request.getSession(false);
-        if (http != null) {
-            for (String name : Collections.list(http.getAttributeNames())) {
-                attributes.put(name, http.getAttribute(name));
             }
         }
         String query = request.getQueryString();

@@ -40,7 +40,7 @@ public final class SockJsServlet extends HttpServlet {
     public void init() {
         server = (SockJsServer) getServletContext().getAttribute(SockJsServer.KEY);
         if (server == null) {
-            throw new IllegalStateException("SockJS servlet started without Switchboard's SockJsServer (Bootstrap)");
+            return; // the application does not serve SockJS (the endpoints setting): every request is 404
         }
         http = new SockJsHttp(server);
         receiving = new ReceivingRequests(server, http);
@@ -73,6 +73,10 @@ public final class SockJsServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (server == null) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
         server.requests.increment();
         String prefix = request.getContextPath() + request.getServletPath();
         String uri = request.getRequestURI();

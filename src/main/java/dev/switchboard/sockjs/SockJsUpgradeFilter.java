@@ -1,5 +1,7 @@
 package dev.switchboard.sockjs;
 
+import dev.switchboard.handshake.UpgradeCapture;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -93,6 +95,6 @@ public final class SockJsUpgradeFilter extends HttpFilter {
                 + request.getRequestURI());
         Hixie76Connection hixie = request.upgrade(Hixie76Connection.class);
         hixie.configure(server, service, raw, key1, key2,
-                SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders()));
+                SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(), UpgradeCapture.attributes()));
     }
 }

@@ -38,7 +38,7 @@ public class ProbeEndpoint {
         described.put("requestUri", info.requestUri().toString());
         described.put("subprotocol", session.getNegotiatedSubprotocol());
         described.put("headers", info.headers());
-        described.put("httpSession", info.httpSessionAttributes());
+        described.put("httpSession", info.attributes());
         connection.sendText(JSON.toJson(described));
     }
 

@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,12 +44,26 @@ class RealWarIT {
     void warHoldsTheApplicationButNotTheRunner() throws Exception {
         try (JarFile war = new JarFile(WAR.toFile())) {
             assertTrue(war.getEntry("WEB-INF/web.xml") != null);
-            assertTrue(war.getEntry("WEB-INF/classes/dev/switchboard/echo/EchoEndpoint.class") != null);
+            assertFalse(war.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/classes/dev/")),
+                    "the demo is built from the library, not from loose classes");
             assertTrue(war.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/lib/yasson-")));
             assertFalse(war.stream().anyMatch(e -> e.getName().contains("dev/switchboard/runner/")));
             assertFalse(war.stream().anyMatch(e -> e.getName().matches("WEB-INF/lib/(tomcat|jakarta\\.websocket|jakarta\\.servlet).*")));
             String webXml = new String(war.getInputStream(war.getEntry("WEB-INF/web.xml")).readAllBytes());
-            assertTrue(webXml.contains("<absolute-ordering/>"));
+            assertTrue(webXml.replaceAll("\\s", "").contains("<absolute-ordering><name>switchboard</name></absolute-ordering>"),
+                    webXml);
+            JarEntry library = war.stream().filter(e -> e.getName().matches("WEB-INF/lib/switchboard-[^/]+\\.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no WEB-INF/lib/switchboard-*.jar"));
+            try (JarInputStream jar = new JarInputStream(war.getInputStream(library))) {
+                java.util.Set<String> names = new java.util.HashSet<>();
+                for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
+                    names.add(e.getName());
+                }
+                assertTrue(names.contains("META-INF/web-fragment.xml"), "the library's web fragment");
+                assertTrue(names.contains("META-INF/services/jakarta.servlet.ServletContainerInitializer"));
+                assertTrue(names.contains("dev/switchboard/echo/EchoEndpoint.class"));
+                assertTrue(names.contains("dev/switchboard/api/MessageMapping.class"));
+            }
         }
         assertTrue(Files.isDirectory(Path.of("target", "real-war-tomcat", "webapps", "ROOT")), "Tomcat unpacked ROOT.war");
     }

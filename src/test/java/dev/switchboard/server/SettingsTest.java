@@ -36,7 +36,9 @@ class SettingsTest {
         assertEquals(65_536, s.get(Settings.STOMP_FRAME_MAX));
         assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(10)), s.get(Settings.STOMP_HEARTBEAT));
         assertEquals("text", s.get(Settings.STOMP_MESSAGE_FRAMES));
-        assertEquals(List.of("dev.switchboard.stomp.app.EchoHandler"), s.get(Settings.STOMP_HANDLERS));
+        assertEquals(List.of(), s.get(Settings.STOMP_HANDLERS));
+        assertEquals(List.of("stomp", "sockjs"), s.get(ApplicationSettings.ENDPOINTS));
+        assertEquals("/queue/errors", s.get(ApplicationSettings.STOMP_APP_ERRORS));
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.jboss.shrinkwrap.api.GenericArchive;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.jboss.shrinkwrap.resolver.api.maven.Maven;
 
@@ -51,8 +52,7 @@ public final class Deployments {
 
     private static WebArchive build(String name, Map<String, String> contextParams) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war");
-        war.merge(ShrinkWrap.create(GenericArchive.class).as(ExplodedImporter.class)
-                .importDirectory("target/classes").as(GenericArchive.class), "/WEB-INF/classes");
+        war.addAsLibrary(library());
         war.addAsLibraries(libraries());
         for (String page : new String[] {"index.html", "chat.js", "chat.css"}) {
             war.addAsWebResource(new File("webapp/" + page), page);
@@ -63,6 +63,12 @@ public final class Deployments {
         return war;
     }
 
+    /** Switchboard's classes as the library jar the build makes: web fragment and initializer included. */
+    public static JavaArchive library() {
+        return ShrinkWrap.create(GenericArchive.class, "switchboard.jar").as(ExplodedImporter.class)
+                .importDirectory("target/classes").as(JavaArchive.class);
+    }
+
     static String webXml(Map<String, String> contextParams) {
         String xml;
         try {
@@ -71,9 +77,14 @@ public final class Deployments {
             throw new UncheckedIOException(e);
         }
         StringBuilder params = new StringBuilder();
-        contextParams.forEach((key, value) -> params.append("  <context-param><param-name>").append(key)
-                .append("</param-name><param-value>").append(value).append("</param-value></context-param>\n"));
-        int at = xml.indexOf("  <listener>");
+        for (Map.Entry<String, String> p : contextParams.entrySet()) {
+            // the test's value replaces web.xml's own
+            xml = xml.replaceAll("(?s)\\s*<context-param>\\s*<param-name>" + java.util.regex.Pattern.quote(p.getKey())
+                    + "</param-name>.*?</context-param>", "");
+            params.append("  <context-param><param-name>").append(p.getKey())
+                    .append("</param-name><param-value>").append(p.getValue()).append("</param-value></context-param>\n");
+        }
+        int at = xml.indexOf("  <welcome-file-list>");
         return xml.substring(0, at) + params + xml.substring(at);
     }
 
