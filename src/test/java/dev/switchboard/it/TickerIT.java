@@ -80,4 +80,45 @@ class TickerIT {
         String stats = Http.get(URI.create(base + "stats")).body();
         assertTrue(stats.contains("\"app\""), stats);
     }
+
+    /**
+     * The same handshake interceptor on SockJS's HTTP transports: the first request of a session
+     * names the trader (its fills say so) or is refused with the interceptor's status.
+     */
+    @Test
+    void theHandshakeInterceptorRunsOnSockJsTooAtTheSessionsFirstRequest() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String session = base + "sockjs/stomp/000/" + java.util.UUID.randomUUID() + "/";
+        assertEquals("o\n", post(http, session + "xhr?trader=bob", "").body());
+        post(http, session + "xhr_send", frames("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0"));
+        assertTrue(post(http, session + "xhr", "").body().startsWith("a[\"CONNECTED"));
+        post(http, session + "xhr_send", frames("SUBSCRIBE\nid:0\ndestination:/topic/fills\nreceipt:r\n\n\0",
+                "SEND\ndestination:/app/orders\ncontent-type:application/json\n\n{\"symbol\":\"ACME\",\"quantity\":3}\0"));
+        StringBuilder seen = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!seen.toString().contains("MESSAGE") && System.nanoTime() < deadline) {
+            seen.append(post(http, session + "xhr", "").body());
+        }
+        assertTrue(seen.toString().contains("\\\"trader\\\":\\\"bob\\\""), seen.toString());
+
+        var refused = post(http, base + "sockjs/stomp/000/" + java.util.UUID.randomUUID() + "/xhr?trader=%3Cb%3E", "");
+        assertEquals(400, refused.statusCode(), refused.body());
+    }
+
+    private static java.net.http.HttpResponse<String> post(java.net.http.HttpClient http, String url, String body)
+            throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(URI.create(url))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SockJS's xhr_send body: a JSON array of strings. */
+    private static String frames(String... frames) {
+        StringBuilder out = new StringBuilder("[");
+        for (String f : frames) {
+            out.append(out.length() > 1 ? "," : "").append('"').append(f.replace("\\", "\\\\").replace("\"", "\\\"")
+                    .replace("\n", "\\n").replace("\0", "\\u0000")).append('"');
+        }
+        return out.append(']').toString();
+    }
 }

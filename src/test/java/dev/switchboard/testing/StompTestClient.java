@@ -40,6 +40,11 @@ public final class StompTestClient implements AutoCloseable {
         return new StompTestClient(TestSocket.connect(stomp, Map.of(), subprotocols));
     }
 
+    /** Opens with these HTTP headers on the upgrade request, offering STOMP 1.2. */
+    public static StompTestClient open(URI stomp, Map<String, String> httpHeaders) throws TestSocket.Refused {
+        return new StompTestClient(TestSocket.connect(stomp, httpHeaders, "v12.stomp"));
+    }
+
     /** Opens and connects with STOMP 1.2 and no heart-beats; returns after CONNECTED. */
     public static StompTestClient connect(URI stomp, String... extraHeaders) throws TestSocket.Refused {
         StompTestClient client = open(stomp);
