@@ -127,8 +127,8 @@ try {
   ann.publish({ destination: '/app/orders', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ symbol: 'ACME', quantity: 0 }) });
   const zero = json(await errors.next());
-  check('a handler refusing an order answers through the exception handler', zero && /at least 1/.test(zero.error),
-    JSON.stringify(zero));
+  check('an order that fails @Valid is answered with what is wrong', zero
+    && /not valid: quantity must be greater than or equal to 1/.test(zero.message), JSON.stringify(zero));
   const still = inbox();
   ann.subscribe('/app/prices', (m) => still.push(m));
   check('after all that the connection is still open and served', ann.connected && (await still.next()) !== null);

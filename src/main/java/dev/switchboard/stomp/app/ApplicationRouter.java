@@ -70,6 +70,7 @@ public final class ApplicationRouter implements Messaging {
 
     private final Broker broker;
     private final Payloads payloads;
+    private final PayloadValidation validation = new PayloadValidation();
     private final Supplier<String> messageIds;
     private final String errorDestination;
     private final Counters counters = new Counters();
@@ -121,14 +122,14 @@ public final class ApplicationRouter implements Messaging {
                 for (String prefix : prefixes) {
                     for (String path : paths) {
                         found.add(new Mapping(send != null ? Kind.SEND : Kind.SUBSCRIBE, new HandlerMethod(handler,
-                                method, DestinationTemplate.of(DestinationTemplate.join(prefix, path)), payloads, this)));
+                                method, DestinationTemplate.of(DestinationTemplate.join(prefix, path)), payloads, this, validation)));
                     }
                 }
             }
             if (onException != null) {
                 for (Class<? extends Throwable> t : handledTypes(method, onException)) {
                     handlers.add(new ExceptionHandler(t, new HandlerMethod(handler, method, DestinationTemplate.of("/"),
-                            payloads, this)));
+                            payloads, this, validation)));
                 }
             }
         }

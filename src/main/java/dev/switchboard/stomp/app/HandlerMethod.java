@@ -38,14 +38,15 @@ final class HandlerMethod {
     private final List<String> sendToUser;
     private final boolean broadcast;
 
-    HandlerMethod(Object target, Method method, DestinationTemplate template, Payloads payloads, Messaging messaging) {
+    HandlerMethod(Object target, Method method, DestinationTemplate template, Payloads payloads, Messaging messaging,
+                  PayloadValidation validation) {
         this.target = target;
         this.method = method;
         this.template = template;
         Parameter[] params = method.getParameters();
         this.binders = new Binder[params.length];
         for (int i = 0; i < params.length; i++) {
-            binders[i] = binder(params[i], payloads, messaging);
+            binders[i] = binder(params[i], payloads, messaging, validation);
         }
         SendTo to = method.getAnnotation(SendTo.class);
         this.sendTo = to == null ? List.of() : List.of(to.value());
@@ -54,7 +55,7 @@ final class HandlerMethod {
         this.broadcast = toUser == null || toUser.broadcast();
     }
 
-    private Binder binder(Parameter p, Payloads payloads, Messaging messaging) {
+    private Binder binder(Parameter p, Payloads payloads, Messaging messaging, PayloadValidation validation) {
         Class<?> type = p.getType();
         DestinationVariable variable = p.getAnnotation(DestinationVariable.class);
         if (variable != null) {
@@ -99,8 +100,20 @@ final class HandlerMethod {
             }
         }
         java.lang.reflect.Type generic = p.getParameterizedType();
-        return call -> payloads.read(call.request().body(), call.request().headers().get("content-type"), type,
+        Binder payload = call -> payloads.read(call.request().body(), call.request().headers().get("content-type"), type,
                 generic, call.request().destination());
+        if (!PayloadValidation.requested(p) || !validation.available(toString())) {
+            return payload;
+        }
+        return call -> {
+            Object value = payload.bind(call);
+            String problems = validation.problems(value);
+            if (problems != null) {
+                throw new Payloads.BadRequest("the payload for " + call.request().destination() + " is not valid: "
+                        + problems);
+            }
+            return value;
+        };
     }
 
     /**

@@ -48,6 +48,23 @@ class ApplicationRouterTest {
         public int count;
     }
 
+    /** A JSON payload with constraints. */
+    public static final class CheckedOrder {
+        @jakarta.validation.constraints.NotBlank
+        public String item;
+        @jakarta.validation.constraints.Min(1)
+        public int count;
+    }
+
+    /** A handler whose payload is validated. */
+    public static final class Checked {
+        @MessageMapping("/checked")
+        @SendTo("/topic/checked")
+        public String order(@jakarta.validation.Valid CheckedOrder order) {
+            return order.item + "x" + order.count;
+        }
+    }
+
     /** What a handler answers with, as JSON. */
     public record Receipt(String item, int total) {
     }
@@ -360,5 +377,19 @@ class ApplicationRouterTest {
         long start = System.nanoTime();
         DestinationTemplate.of("/a/*/*/*/{v}/**").match(hostile);
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "linear, not exponential");
+    }
+
+    @Test
+    void aValidPayloadIsCheckedAndAnInvalidOneIsAnsweredLikeAConversionError() throws Exception {
+        router.register(new Checked());
+        listen("/topic/checked");
+        listen("/user/queue/errors");
+        router.dispatch(request("/app/checked", "{\"item\":\"tea\",\"count\":2}"));
+        router.dispatch(request("/app/checked", "{\"item\":\" \",\"count\":0}"));
+        assertEquals(2, heard.size(), heard.toString());
+        assertEquals("s-1 /topic/checked text/plain;charset=UTF-8 teax2", heard.get(0));
+        assertTrue(heard.get(1).contains("/user/queue/errors") && heard.get(1).contains("is not valid: ")
+                && heard.get(1).contains("count must be greater than or equal to 1")
+                && heard.get(1).contains("item must not be blank"), heard.get(1));
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.api.MessagingSession;
 import dev.switchboard.api.SendTo;
 import dev.switchboard.api.SendToUser;
 import dev.switchboard.api.SubscribeMapping;
+import jakarta.validation.Valid;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -50,20 +51,17 @@ public class TickerController implements AutoCloseable {
         return market.quote(symbol);
     }
 
-    /** An order fills at the current price; everyone sees the fill. */
+    /** An order fills at the current price; everyone sees the fill. An invalid one is answered to its sender. */
     @MessageMapping("/orders")
     @SendTo("/topic/fills")
-    public Fill order(Order order, MessagingSession session) {
-        if (order.quantity <= 0) {
-            throw new IllegalArgumentException("an order's quantity is at least 1");
-        }
+    public Fill order(@Valid Order order, MessagingSession session) {
         Quote quote = market.quote(order.symbol);
         return new Fill((String) session.attributes().getOrDefault("trader", "anonymous"), quote.symbol(),
                 order.quantity, quote.price());
     }
 
     /** A mistake of the trader's, told to that trader; the connection stays open. */
-    @MessageExceptionHandler({UnknownSymbolException.class, IllegalArgumentException.class})
+    @MessageExceptionHandler(UnknownSymbolException.class)
     @SendToUser(value = "/queue/errors", broadcast = false)
     public Map<String, String> mistake(RuntimeException e) {
         return Map.of("error", e.getMessage());
