@@ -59,6 +59,12 @@ public final class Bootstrap implements ServletContextListener {
     private static final String JSONB = Bootstrap.class.getName() + ".jsonb";
     private static final String PARTS = Bootstrap.class.getName() + ".parts";
 
+    /**
+     * Servlet context attribute holding the deployment's {@link dev.switchboard.api.Messaging}, for
+     * application code outside handlers (a servlet, a REST resource, a CDI producer).
+     */
+    public static final String MESSAGING = dev.switchboard.api.Messaging.class.getName();
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
@@ -147,6 +153,7 @@ public final class Bootstrap implements ServletContextListener {
         context.setAttribute(WRITERS, writers);
         context.setAttribute(JSONB, jsonb);
         context.setAttribute(PARTS, parts);
+        context.setAttribute(MESSAGING, stomp.router());
         List<String> described = parts.describe();
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
                 + ", container buffers " + buffer + " bytes; endpoints " + settings.get(ApplicationSettings.ENDPOINTS)
@@ -264,6 +271,7 @@ public final class Bootstrap implements ServletContextListener {
             parts.close();
             context.removeAttribute(PARTS);
         }
+        context.removeAttribute(MESSAGING);
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);
         context.removeAttribute(ChatService.KEY);

@@ -31,7 +31,10 @@ import java.util.logging.Logger;
  *
  * <p>Its parts: the subscription bookkeeping ({@link StompSubscriptions}), what leaves the session
  * ({@link StompOutput}), transactions ({@link Transactions}), quotas ({@link ClientQuota}) and
- * heart-beats ({@link HeartBeats}); this class is the state machine that ties them together.
+ * heart-beats ({@link HeartBeats}), the application's hooks ({@link SessionHooks}); this class is
+ * the state machine that ties them together. It is a little over 400 lines because every frame's
+ * transition is here, in one switch and one method per command, where a reader checks them
+ * against the spec; what each transition does lives in the parts.
  */
 final class StompSession implements Subscriber, StompDecoder.Sink {
 

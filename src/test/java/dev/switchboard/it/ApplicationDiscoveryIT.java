@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.it.app.EventLog;
 import dev.switchboard.it.app.ListedHandler;
 import dev.switchboard.it.app.ListingApplication;
+import dev.switchboard.it.app.PublishServlet;
 import dev.switchboard.it.app.ScannedHandler;
 import dev.switchboard.it.app.SettingHandler;
+import dev.switchboard.it.app.SlowHandler;
 import dev.switchboard.it.app.TokenCheck;
 import dev.switchboard.it.app.TraceHandshake;
 import dev.switchboard.stomp.StompCommand;
@@ -37,7 +39,7 @@ class ApplicationDiscoveryIT {
     static WebArchive deployment() {
         return Deployments.switchboard("discovery", Map.of("switchboard.stomp.handlers", SettingHandler.class.getName()))
                 .addClasses(ScannedHandler.class, ListedHandler.class, ListingApplication.class, SettingHandler.class,
-                        EventLog.class, TokenCheck.class, TraceHandshake.class);
+                        EventLog.class, TokenCheck.class, TraceHandshake.class, PublishServlet.class, SlowHandler.class);
     }
 
     @ArquillianResource
@@ -95,5 +97,36 @@ class ApplicationDiscoveryIT {
         }
         String stats = Http.get(URI.create(base + "stats")).body();
         assertTrue(Stats.number(stats, "interceptorRefusals") >= 1, stats);
+    }
+
+    @Test
+    void codeOutsideHandlersSendsThroughTheDeploymentsMessaging() throws Exception {
+        try (StompTestClient c = StompTestClient.connect(stomp())) {
+            subscribed(c, "s", "/topic/from-servlet");
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(URI.create(base + "publish?text=from%20a%20servlet"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, response.statusCode());
+            assertEquals("from a servlet", c.expect(StompCommand.MESSAGE).bodyText());
+        }
+    }
+
+    @Test
+    void aBlockedHandlerHoldsUpOnlyItsOwnSession() throws Exception {
+        try (StompTestClient blocked = StompTestClient.connect(stomp());
+             StompTestClient publisher = StompTestClient.connect(stomp());
+             StompTestClient reader = StompTestClient.connect(stomp())) {
+            subscribed(blocked, "slow", "/topic/slow");
+            subscribed(reader, "news", "/topic/news");
+            blocked.send(StompFrame.of(StompCommand.SEND, "destination", "/app/slow").withBody("done"));
+            for (int i = 0; i < 20; i++) {
+                publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/topic/news").withBody("n" + i));
+                assertEquals("n" + i, reader.expect(StompCommand.MESSAGE).bodyText(),
+                        "other sessions are served while one handler blocks");
+            }
+            publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/app/release"));
+            assertEquals("finally done", blocked.expect(StompCommand.MESSAGE).bodyText());
+        }
     }
 }

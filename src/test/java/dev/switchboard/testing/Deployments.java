@@ -45,12 +45,17 @@ public final class Deployments {
 
     /** Switchboard as built, with extra context-params (full names, {@code switchboard.*}). */
     public static WebArchive switchboard(String name, Map<String, String> contextParams) {
-        Map<String, String> params = new java.util.TreeMap<>(TEST_DEFAULTS);
-        params.putAll(contextParams);
-        return build(name, params);
+        return switchboard(name, contextParams, "");
     }
 
-    private static WebArchive build(String name, Map<String, String> contextParams) {
+    /** As above, with more elements in web.xml (a listener of the application's, say). */
+    public static WebArchive switchboard(String name, Map<String, String> contextParams, String webXmlElements) {
+        Map<String, String> params = new java.util.TreeMap<>(TEST_DEFAULTS);
+        params.putAll(contextParams);
+        return build(name, params, webXmlElements);
+    }
+
+    private static WebArchive build(String name, Map<String, String> contextParams, String webXmlElements) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war");
         war.addAsLibrary(library());
         war.addAsLibraries(libraries());
@@ -59,7 +64,7 @@ public final class Deployments {
         }
         war.addAsWebResource(new File(SOCKJS_CLIENT), "lib/sockjs-client/sockjs.min.js");
         war.addAsWebResource(new File(STOMPJS), "lib/stompjs/stomp.umd.min.js");
-        war.setWebXML(new StringAsset(webXml(contextParams)));
+        war.setWebXML(new StringAsset(webXml(contextParams, webXmlElements)));
         return war;
     }
 
@@ -69,7 +74,7 @@ public final class Deployments {
                 .importDirectory("target/classes").as(JavaArchive.class);
     }
 
-    static String webXml(Map<String, String> contextParams) {
+    static String webXml(Map<String, String> contextParams, String webXmlElements) {
         String xml;
         try {
             xml = Files.readString(Path.of("webapp/WEB-INF/web.xml"));
@@ -84,6 +89,7 @@ public final class Deployments {
             params.append("  <context-param><param-name>").append(p.getKey())
                     .append("</param-name><param-value>").append(p.getValue()).append("</param-value></context-param>\n");
         }
+        params.append(webXmlElements);
         int at = xml.indexOf("  <welcome-file-list>");
         return xml.substring(0, at) + params + xml.substring(at);
     }

@@ -96,7 +96,7 @@ public final class ApplicationRouter implements Messaging {
 
     /** Registers the mapped and exception-handling methods of a handler object. */
     public synchronized void register(Object handler) {
-        Class<?> type = handler.getClass();
+        Class<?> type = declared(handler.getClass());
         MessageMapping classMapping = type.getAnnotation(MessageMapping.class);
         String[] prefixes = classMapping == null || classMapping.value().length == 0 ? new String[] {""}
                 : classMapping.value();
@@ -155,8 +155,20 @@ public final class ApplicationRouter implements Messaging {
             global.addAll(handlers);
             globalExceptionHandlers = List.copyOf(global);
         } else if (!handlers.isEmpty()) {
-            exceptionHandlers.put(type, List.copyOf(handlers));
+            exceptionHandlers.put(handler.getClass(), List.copyOf(handlers));
         }
+    }
+
+    /**
+     * The application's own class behind a CDI client proxy (Weld's {@code X$Proxy$_$$_WeldClientProxy},
+     * OpenWebBeans' {@code X$$OwbNormalScopeProxy0}): the proxy does not carry the class's annotations.
+     */
+    private static Class<?> declared(Class<?> type) {
+        Class<?> t = type;
+        while (t.getName().contains("$$") && t.getSuperclass() != null && t.getSuperclass() != Object.class) {
+            t = t.getSuperclass();
+        }
+        return t;
     }
 
     @SuppressWarnings("unchecked")

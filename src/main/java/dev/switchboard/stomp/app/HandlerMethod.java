@@ -164,6 +164,6 @@ final class HandlerMethod {
 
     @Override
     public String toString() {
-        return target.getClass().getName() + "." + method.getName();
+        return method.getDeclaringClass().getName() + "." + method.getName();
     }
 }
