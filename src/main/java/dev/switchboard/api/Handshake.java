@@ -36,7 +36,7 @@ public interface Handshake {
     /** The request's HTTP session, or null when it has none (one is never created here). */
     HttpSession httpSession();
 
-    /** The user the container authenticated for the request, or null. */
+    /** The connection's user: a verified bearer token's, else the one the container authenticated; or null. */
     Principal principal();
 
     /** Attributes the new session will hold ({@link MessagingSession#attributes()}); put into it freely. */

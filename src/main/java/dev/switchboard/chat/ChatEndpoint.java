@@ -91,8 +91,7 @@ public class ChatEndpoint implements Subscriber {
             return;
         }
         try {
-            chat.talk(room, connection.principal(), nickname != null ? nickname : message.sender, connection.id(),
-                    message.text);
+            chat.talk(room, connection.principal(), nickname, connection.id(), message.text);
         } catch (ChatException e) {
             notice("error: " + e.getMessage());
         }

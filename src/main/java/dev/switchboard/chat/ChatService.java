@@ -79,6 +79,8 @@ public final class ChatService implements Broker.SubscriptionListener {
         final ArrayDeque<Kept> history = new ArrayDeque<>();
         final Map<Subscription, String> subscriptions = new HashMap<>();
         final Map<String, Integer> members = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        /** Names of signed-in members, which anonymous ones may not take. */
+        final Map<String, Integer> signedIn = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         long historyBytes;
         long lastUsedNanos = System.nanoTime();
         boolean gone;
@@ -177,11 +179,18 @@ public final class ChatService implements Broker.SubscriptionListener {
     }
 
     /** Joins a room that is still kept; false when it was forgotten meanwhile. */
-    private boolean join(Room room, Subscription s, String name) {
+    private boolean join(Room room, Subscription s, String claimed) {
         String roomName = room.name;
         synchronized (room) {
             if (room.gone) {
                 return false;
+            }
+            String name = claimed;
+            boolean signedIn = s.owner().principal() != null;
+            if (signedIn) {
+                room.signedIn.merge(name, 1, Integer::sum);
+            } else if (room.signedIn.containsKey(name)) {
+                name = nameOf(null, null, s.owner().sessionId()); // a signed-in user's name is not for the taking
             }
             room.subscriptions.put(s, name);
             room.lastUsedNanos = System.nanoTime();
@@ -214,6 +223,9 @@ public final class ChatService implements Broker.SubscriptionListener {
             if (name == null) {
                 return;
             }
+            if (s.owner().principal() != null) {
+                room.signedIn.merge(name, -1, (a, b) -> a + b == 0 ? null : a + b);
+            }
             int count = room.members.merge(name, -1, Integer::sum);
             if (count > 0) {
                 return;
@@ -228,11 +240,27 @@ public final class ChatService implements Broker.SubscriptionListener {
 
     // ---- talking ----
 
+    /** The name an anonymous session joined the room under (its nickname at SUBSCRIBE), else its guest name. */
+    private static String joinedAs(Room room, String sessionId) {
+        if (room != null && sessionId != null) {
+            synchronized (room) {
+                for (Map.Entry<Subscription, String> e : room.subscriptions.entrySet()) {
+                    if (e.getKey().owner().sessionId().equals(sessionId)) {
+                        return e.getValue();
+                    }
+                }
+            }
+        }
+        return nameOf(null, null, sessionId);
+    }
+
     /**
      * Stamps and broadcasts one message. The sender is the authenticated user when there is one;
-     * an anonymous client's claimed nickname otherwise.
+     * else {@code serverKnownNickname} (what the {@code /chat/{room}} endpoint was opened with);
+     * else the name the session joined the room under; else its guest name. Nothing the client
+     * writes into the message names its sender.
      */
-    public void talk(String roomName, Principal principal, String claimedSender, String sessionId, String text)
+    public void talk(String roomName, Principal principal, String serverKnownNickname, String sessionId, String text)
             throws ChatException {
         if (!validRoom(roomName)) {
             refused.increment();
@@ -246,13 +274,14 @@ public final class ChatService implements Broker.SubscriptionListener {
             refused.increment();
             throw new ChatException("a message is at most " + limits.messageMax() + " characters; this one has " + text.length());
         }
-        String sender = nameOf(principal, claimedSender, sessionId);
-        ChatMessage m = new ChatMessage(ChatMessage.Type.TALK, roomName, sender, text, Instant.now().toString(),
-                ids.get(), null);
         Room room;
         synchronized (rooms) {
             room = rooms.get(roomName);
         }
+        String sender = principal != null || serverKnownNickname != null ? nameOf(principal, serverKnownNickname, sessionId)
+                : joinedAs(room, sessionId);
+        ChatMessage m = new ChatMessage(ChatMessage.Type.TALK, roomName, sender, text, Instant.now().toString(),
+                ids.get(), null);
         if (room == null) {
             messages.increment(); // nobody is in the room: it goes to whoever listens, nothing is kept
             try {

@@ -69,7 +69,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             }
         }
         ConnectionInfo info = new ConnectionInfo(upgrade.remoteAddress(), request.getRequestURI(), headers,
-                upgrade.attributes(), request.getUserPrincipal());
+                upgrade.attributes(), upgrade.principal());
         config.getUserProperties().put(ConnectionInfo.KEY, info);
         config.getUserProperties().put(SessionEnvironment.KEY, policy.environment());
         config.getUserProperties().putAll(policy.endpointServices());

@@ -29,6 +29,11 @@ public final class HandshakeInterceptors {
             this.handshake = handshake;
         }
 
+        /** The connection's user (a verified token's, the container's login), or null. */
+        public java.security.Principal principal() {
+            return handshake.principal();
+        }
+
         /** What the new session starts with. */
         public Map<String, Object> attributes() {
             return handshake.attributes();
@@ -67,8 +72,9 @@ public final class HandshakeInterceptors {
      *
      * @return the run, or null when one refused it (the response is sent then)
      */
-    public Run before(HttpServletRequest request, HttpServletResponse response, String transport) throws IOException {
-        ServletHandshake handshake = new ServletHandshake(request, transport,
+    Run before(HttpServletRequest request, HttpServletResponse response, String transport,
+               java.security.Principal user) throws IOException {
+        ServletHandshake handshake = new ServletHandshake(request, transport, user,
                 ServletHandshake.httpSessionAttributes(request.getSession(false)));
         Run run = new Run(handshake);
         for (HandshakeInterceptor interceptor : interceptors) {

@@ -23,6 +23,7 @@ public final class HandshakePolicy {
     private final LongAdder refusedOrigins = new LongAdder();
     private final Map<String, Object> endpointServices = new ConcurrentHashMap<>();
     private volatile HandshakeInterceptors interceptors = HandshakeInterceptors.none();
+    private volatile HandshakeIdentity identity = HandshakeIdentity.containerOnly();
 
     public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment,
                            Admission.Limits admission) {
@@ -47,6 +48,32 @@ public final class HandshakePolicy {
 
     public SessionEnvironment environment() {
         return environment;
+    }
+
+    /** How a connection's user is found at the handshake; set once at startup, before any request. */
+    public void identity(HandshakeIdentity identity) {
+        this.identity = identity;
+    }
+
+    public HandshakeIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * What every connection-opening request goes through, on every transport: its user (a token
+     * that does not verify is answered 401), then the application's handshake interceptors.
+     *
+     * @return the opening, or null when refused (the response is sent)
+     */
+    public HandshakeInterceptors.Run open(jakarta.servlet.http.HttpServletRequest request,
+                                          jakarta.servlet.http.HttpServletResponse response, String transport)
+            throws java.io.IOException {
+        boolean[] refused = {false};
+        java.security.Principal user = identity.principal(request, response, refused);
+        if (refused[0]) {
+            return null;
+        }
+        return interceptors.before(request, response, transport, user);
     }
 
     /** The application's handshake interceptors; set once at startup, before any request. */

@@ -16,10 +16,12 @@ final class ServletHandshake implements Handshake {
     private final HttpServletRequest request;
     private final String transport;
     private final Map<String, Object> attributes;
+    private final Principal user;
 
-    ServletHandshake(HttpServletRequest request, String transport, Map<String, Object> attributes) {
+    ServletHandshake(HttpServletRequest request, String transport, Principal user, Map<String, Object> attributes) {
         this.request = request;
         this.transport = transport;
+        this.user = user;
         this.attributes = attributes;
     }
 
@@ -67,7 +69,7 @@ final class ServletHandshake implements Handshake {
 
     @Override
     public Principal principal() {
-        return request.getUserPrincipal();
+        return user;
     }
 
     @Override

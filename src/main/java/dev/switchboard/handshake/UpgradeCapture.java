@@ -26,7 +26,7 @@ public final class UpgradeCapture extends HttpFilter {
 
     /** The upgrade request in progress on this thread. */
     record UpgradeRequest(HandshakePolicy policy, String remoteAddress, String host,
-                          java.util.Map<String, Object> attributes) {
+                          java.util.Map<String, Object> attributes, java.security.Principal principal) {
     }
 
     private static final ThreadLocal<UpgradeRequest> CURRENT = new ThreadLocal<>();
@@ -43,6 +43,12 @@ public final class UpgradeCapture extends HttpFilter {
     public static java.util.Map<String, Object> attributes() {
         UpgradeRequest request = CURRENT.get();
         return request == null ? java.util.Map.of() : request.attributes();
+    }
+
+    /** The user of the upgrade in progress on this thread (a verified token's, the container's), or null. */
+    public static java.security.Principal principal() {
+        UpgradeRequest request = CURRENT.get();
+        return request == null ? null : request.principal();
     }
 
     /** Whether the policy allows {@code origin} for this request; a refusal is counted and logged. */
@@ -81,7 +87,7 @@ public final class UpgradeCapture extends HttpFilter {
         }
         HandshakePolicy policy = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
         UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(), request.getHeader("Host"),
-                java.util.Map.of());
+                java.util.Map.of(), null);
         String origin = request.getHeader("Origin");
         if (policy != null && origin != null && !originAllowed(upgradeRequest, origin)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
@@ -90,14 +96,13 @@ public final class UpgradeCapture extends HttpFilter {
         if (policy != null && !policy.admission().admit(request.getRemoteAddr(), response)) {
             return;
         }
-        HandshakeInterceptors.Run run = policy == null ? null
-                : policy.interceptors().before(request, response, "websocket");
+        HandshakeInterceptors.Run run = policy == null ? null : policy.open(request, response, "websocket");
         if (policy != null && run == null) {
-            return; // an application's interceptor refused it
+            return; // a token that does not verify, or an application's interceptor refused it
         }
         if (run != null) {
             upgradeRequest = new UpgradeRequest(policy, upgradeRequest.remoteAddress(), upgradeRequest.host(),
-                    run.attributes());
+                    run.attributes(), run.principal());
         }
         CURRENT.set(upgradeRequest);
         try {

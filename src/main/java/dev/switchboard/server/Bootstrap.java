@@ -1,7 +1,10 @@
 package dev.switchboard.server;
 
 import dev.switchboard.handshake.Admission;
+import dev.switchboard.handshake.HandshakeIdentity;
 import dev.switchboard.handshake.HandshakeInterceptors;
+import dev.switchboard.security.DestinationRules;
+import dev.switchboard.security.TokenVerifier;
 import dev.switchboard.stomp.app.EchoHandler;
 import dev.switchboard.security.AddressRates;
 import dev.switchboard.security.InboundRate;
@@ -65,6 +68,9 @@ public final class Bootstrap implements ServletContextListener {
      */
     public static final String MESSAGING = dev.switchboard.api.Messaging.class.getName();
 
+    /** Servlet context attribute: who may read {@code /stats}. */
+    static final String STATS_ACCESS = StatsAccess.class.getName();
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
@@ -102,12 +108,24 @@ public final class Bootstrap implements ServletContextListener {
                 new AddressRates(settings.get(LimitSettings.INBOUND_BYTES_RATE_ADDRESS)));
         background.scheduleWithFixedDelay(inbound.addressBytes()::forgetIdle, 10, 10, TimeUnit.SECONDS);
         handshake.provide(InboundRate.Limits.KEY, inbound);
+        TokenVerifier tokens;
+        StatsAccess statsAccess;
+        try {
+            tokens = Security.tokenVerifier(settings);
+            statsAccess = new StatsAccess(settings.get(SecuritySettings.STATS_ACCESS), tokens);
+        } catch (RuntimeException e) {
+            background.shutdownNow();
+            writers.close();
+            throw e;
+        }
+        handshake.identity(new HandshakeIdentity(tokens, settings.get(SecuritySettings.JWT_COOKIE)));
+        context.setAttribute(STATS_ACCESS, statsAccess);
         Jsonb jsonb = JsonbBuilder.create();
         Set<String> endpoints = Set.copyOf(settings.get(ApplicationSettings.ENDPOINTS));
         StompServer stomp;
         ApplicationParts parts = null;
         try {
-            stomp = stompServer(settings, budget, inbound, background, jsonb);
+            stomp = stompServer(settings, budget, inbound, background, jsonb, tokens);
             parts = ApplicationParts.create(scanned(context), settings.get(ApplicationSettings.APPLICATION),
                     settings.get(Settings.STOMP_HANDLERS), context.getClassLoader(), stomp.router());
             for (Object handler : parts.handlers) {
@@ -117,6 +135,9 @@ public final class Bootstrap implements ServletContextListener {
                 stomp.router().register(new EchoHandler());
             }
             stomp.application(parts.inboundInterceptors, parts.listeners);
+            String rulesFile = settings.get(SecuritySettings.SECURITY_RULES);
+            stomp.access(rulesFile.isEmpty() ? null : DestinationRules.load(java.nio.file.Path.of(rulesFile)),
+                    endpoints.contains("chat") ? List.of(ChatService.TOPIC_PREFIX) : List.of());
             handshake.interceptors(new HandshakeInterceptors(parts.handshakeInterceptors));
             deploy(container, endpoints);
         } catch (RuntimeException e) {
@@ -157,7 +178,7 @@ public final class Bootstrap implements ServletContextListener {
         List<String> described = parts.describe();
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
                 + ", container buffers " + buffer + " bytes; endpoints " + settings.get(ApplicationSettings.ENDPOINTS)
-                + "; application " + described + "; STOMP handlers " + stomp.router().mappings());
+                + "; tokens " + (tokens == null ? "none" : tokens) + "; application " + described + "; STOMP handlers " + stomp.router().mappings());
     }
 
     private static SockJsServer sockJsServer(Settings settings, HandshakePolicy handshake, StompServer stomp,
@@ -226,7 +247,7 @@ public final class Bootstrap implements ServletContextListener {
     }
 
     private static StompServer stompServer(Settings settings, MemoryBudget budget, InboundRate.Limits inbound,
-                                           ScheduledExecutorService background, Jsonb jsonb) {
+                                           ScheduledExecutorService background, Jsonb jsonb, TokenVerifier tokens) {
         StompServer.Limits limits = new StompServer.Limits(
                 new StompDecoder.Limits(settings.get(Settings.STOMP_FRAME_MAX),
                         settings.get(Settings.STOMP_HEADER_COUNT_MAX), settings.get(Settings.STOMP_HEADER_LINE_MAX)),
@@ -239,7 +260,7 @@ public final class Bootstrap implements ServletContextListener {
         List<Duration> beats = settings.get(Settings.STOMP_HEARTBEAT);
         StompServer server = new StompServer(limits, beats.get(0), beats.get(1),
                 "binary".equals(settings.get(Settings.STOMP_MESSAGE_FRAMES)), broker, budget, jsonb,
-                settings.get(ApplicationSettings.STOMP_APP_ERRORS), new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS)),
+                settings.get(ApplicationSettings.STOMP_APP_ERRORS), new PasswordAuthenticator(settings.get(Settings.STOMP_USERS), settings.get(Settings.STOMP_ANONYMOUS), tokens),
                 background);
         return server;
     }
@@ -272,6 +293,7 @@ public final class Bootstrap implements ServletContextListener {
             context.removeAttribute(PARTS);
         }
         context.removeAttribute(MESSAGING);
+        context.removeAttribute(STATS_ACCESS);
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);
         context.removeAttribute(ChatService.KEY);

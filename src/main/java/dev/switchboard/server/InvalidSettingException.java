@@ -6,7 +6,8 @@ public final class InvalidSettingException extends IllegalStateException {
     private final transient Setting<?> setting;
 
     InvalidSettingException(Setting<?> setting, String value, String source, String reason) {
-        super("Invalid value \"" + value + "\" for setting " + setting.propertyName() + " (from " + source
+        super("Invalid value " + (setting.name().endsWith("secret") ? "(not shown: a secret)" : "\"" + value + "\"")
+                + " for setting " + setting.propertyName() + " (from " + source
                 + "): " + reason);
         this.setting = setting;
     }

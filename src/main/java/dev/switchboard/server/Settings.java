@@ -133,14 +133,15 @@ public final class Settings {
 
     public static final Setting<List<String>> STOMP_USERS = new Setting<>(
             "stomp.users", "user list", "",
-            "`name:password` pairs checked against CONNECT's `login`/`passcode`. Empty: login and passcode"
-                    + " are ignored and sessions are anonymous unless the HTTP upgrade request was"
-                    + " authenticated (its principal is used).",
+            "`name:HASH` entries checked against CONNECT's `login`/`passcode`, HASH a PBKDF2 hash"
+                    + " (`pbkdf2-sha256:ITERATIONS:SALT:HASH`, see docs/security.md; plain passwords stop"
+                    + " deployment). Empty: login and passcode are ignored and sessions are anonymous unless"
+                    + " a token or the container authenticated the connection.",
             text -> {
                 List<String> users = SettingValues.list(text);
                 for (String user : users) {
                     if (user.indexOf(':') <= 0) {
-                        throw new IllegalArgumentException("each user is name:password; one entry has no name or no colon");
+                        throw new IllegalArgumentException("each user is name:hash; one entry has no name or no colon");
                     }
                 }
                 return users;
@@ -250,7 +251,8 @@ public final class Settings {
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
             SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
             SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX),
-            java.util.stream.Stream.concat(ApplicationSettings.ALL.stream(), LimitSettings.ALL.stream())).toList();
+            java.util.stream.Stream.of(ApplicationSettings.ALL, SecuritySettings.ALL, LimitSettings.ALL)
+                    .flatMap(List::stream)).toList();
 
     private final Map<Setting<?>, Object> values;
 

@@ -42,8 +42,19 @@ public final class StatsServlet extends HttpServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         if ("/health".equals(request.getServletPath())) {
             body.put("status", registry == null ? "DOWN" : "UP");
-            body.put("connections", registry == null ? 0 : registry.openCount());
         } else {
+            StatsAccess access = (StatsAccess) getServletContext().getAttribute(Bootstrap.STATS_ACCESS);
+            StatsAccess.Refusal refusal = access == null ? new StatsAccess.Refusal(503, "not started")
+                    : access.check(request);
+            if (refusal != null) {
+                response.setStatus(refusal.status());
+                if (refusal.status() == 401) {
+                    response.setHeader("WWW-Authenticate", "Bearer");
+                }
+                response.setContentType("text/plain;charset=UTF-8");
+                response.getWriter().write(refusal.reason() + "\n");
+                return;
+            }
             body.put("connections", registry == null ? Map.of() : registry.counters());
             if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
                 body.put("stomp", stomp.stats());
@@ -56,7 +67,9 @@ public final class StatsServlet extends HttpServlet {
                     instanceof dev.switchboard.sockjs.SockJsServer sockjs) {
                 body.put("sockjs", sockjs.stats());
             }
-            body.put("handshake", Map.of("refusedOrigin", handshake == null ? 0 : handshake.refusedOrigins()));
+            body.put("handshake", handshake == null ? Map.of() : Map.of("refusedOrigin", handshake.refusedOrigins(),
+                    "tokensRefused", handshake.identity().refused(),
+                    "interceptorRefusals", handshake.interceptors().refused()));
             Map<String, Object> limits = new LinkedHashMap<>();
             if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
                 limits.put("memory", stomp.budget().stats());

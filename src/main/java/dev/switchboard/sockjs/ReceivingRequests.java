@@ -60,9 +60,9 @@ final class ReceivingRequests {
             if (!server.handshake().admission().admit(request.getRemoteAddr(), response)) {
                 return; // a new session, not admitted now
             }
-            opening = server.handshake().interceptors().before(request, response, transport.path);
+            opening = server.handshake().open(request, response, transport.path);
             if (opening == null) {
-                return; // the application refused it
+                return; // a token that does not verify (401), or the application refused it
             }
         }
         http.cors(request, response);
@@ -71,9 +71,10 @@ final class ReceivingRequests {
         response.setContentType(transport.contentType);
         response.setStatus(200);
 
-        Map<String, Object> attributes = opening != null ? opening.attributes() : Map.of();
+        HandshakeInterceptors.Run opened = opening;
         SockJsSession session = server.sessionFor(sessionId, service, () -> new SockJsSession(server, service,
-                sessionId, SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(), attributes)));
+                sessionId, SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(),
+                        opened != null ? opened.attributes() : Map.of(), opened != null ? opened.principal() : null)));
         if (opening != null) {
             opening.after(true);
         }

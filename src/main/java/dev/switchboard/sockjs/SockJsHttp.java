@@ -112,7 +112,7 @@ final class SockJsHttp {
      * principal) and the attributes it starts with.
      */
     static ConnectionInfo connectionInfo(HttpServletRequest request, List<String> copiedHeaders,
-                                         Map<String, Object> attributes) {
+                                         Map<String, Object> attributes, java.security.Principal principal) {
         Map<String, List<String>> headers = new TreeMap<>();
         for (String name : copiedHeaders) {
             List<String> values = Collections.list(request.getHeaders(name));
@@ -123,6 +123,6 @@ final class SockJsHttp {
         String query = request.getQueryString();
         return new ConnectionInfo(request.getRemoteAddr(),
                 URI.create(request.getRequestURL() + (query == null ? "" : "?" + query)), headers, attributes,
-                request.getUserPrincipal());
+                principal);
     }
 }

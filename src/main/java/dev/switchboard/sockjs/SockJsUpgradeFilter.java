@@ -95,6 +95,7 @@ public final class SockJsUpgradeFilter extends HttpFilter {
                 + request.getRequestURI());
         Hixie76Connection hixie = request.upgrade(Hixie76Connection.class);
         hixie.configure(server, service, raw, key1, key2,
-                SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(), UpgradeCapture.attributes()));
+                SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(), UpgradeCapture.attributes(),
+                        UpgradeCapture.principal()));
     }
 }

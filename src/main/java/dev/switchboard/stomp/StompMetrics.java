@@ -25,6 +25,8 @@ public final class StompMetrics {
     final LongAdder nacks = new LongAdder();
     final LongAdder unknownAcks = new LongAdder();
     final LongAdder interceptorRefusals = new LongAdder();
+    final LongAdder tokensExpired = new LongAdder();
+    final LongAdder accessDenied = new LongAdder();
     final LongAdder deliveriesRefused = new LongAdder();
     final LongAdder connectTimeouts = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
@@ -51,6 +53,8 @@ public final class StompMetrics {
         out.put("nacks", nacks.sum());
         out.put("unknownAcks", unknownAcks.sum());
         out.put("interceptorRefusals", interceptorRefusals.sum());
+        out.put("tokensExpired", tokensExpired.sum());
+        out.put("accessDenied", accessDenied.sum());
         out.put("deliveriesRefused", deliveriesRefused.sum());
         out.put("connectTimeouts", connectTimeouts.sum());
         out.put("rateLimited", rateLimited.sum());

@@ -2,6 +2,7 @@ package dev.switchboard.stomp;
 
 import dev.switchboard.api.MessagingSession;
 import dev.switchboard.broker.Broker;
+import dev.switchboard.security.DestinationRules;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
 import dev.switchboard.session.MemoryBudget;
@@ -26,6 +27,11 @@ final class StompSends {
         String destination = frame.header("destination");
         if (destination == null || destination.isEmpty()) {
             return new StompSubscriptions.Problem("missing destination", "SEND needs a destination header");
+        }
+        String denied = server.access().refusal(DestinationRules.Command.SEND, destination, session.principal(),
+                session.id());
+        if (denied != null) {
+            return new StompSubscriptions.Problem("access denied", denied);
         }
         if (ApplicationRouter.isApplicationDestination(destination)) {
             server.router().dispatch(new ApplicationRouter.Request(destination, frame.headers().firstValues(),

@@ -56,6 +56,7 @@ public final class StompServer {
     private final StompMetrics metrics = new StompMetrics();
     private volatile List<InboundInterceptor> inboundInterceptors = List.of();
     private volatile List<SessionListener> sessionListeners = List.of();
+    private volatile StompAccess access = new StompAccess(null, List.of(), metrics);
     /** Where ids come from: a client that sees some ids can guess no other. */
     private static final SecureRandom IDS = new SecureRandom();
 
@@ -114,6 +115,18 @@ public final class StompServer {
     public void application(List<InboundInterceptor> interceptors, List<SessionListener> listeners) {
         this.inboundInterceptors = List.copyOf(interceptors);
         this.sessionListeners = List.copyOf(listeners);
+    }
+
+    /**
+     * Who may subscribe and send where: the rules (or null for none) and the destination prefixes
+     * only the server publishes to; set once at startup, before any session.
+     */
+    public void access(dev.switchboard.security.DestinationRules rules, List<String> serverOnly) {
+        this.access = new StompAccess(rules, serverOnly, metrics);
+    }
+
+    StompAccess access() {
+        return access;
     }
 
     List<InboundInterceptor> inboundInterceptors() {
@@ -193,7 +206,8 @@ public final class StompServer {
         Map<String, Object> out = new LinkedHashMap<>(metrics.counters());
         ApplicationRouter.Counters app = router.counters();
         out.put("app", Map.of("requests", app.requests.sum(), "handlerFailures", app.handlerFailures.sum(),
-                "errorsSent", app.errorsSent.sum(), "exceptionsHandled", app.exceptionsHandled.sum()));
+                "errorsSent", app.errorsSent.sum(), "exceptionsHandled", app.exceptionsHandled.sum(),
+                "forbidden", app.forbidden.sum()));
         out.put("broker", broker.stats());
         return out;
     }

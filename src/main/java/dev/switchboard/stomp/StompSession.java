@@ -4,6 +4,8 @@ import dev.switchboard.broker.Message;
 import dev.switchboard.broker.Subscriber;
 import dev.switchboard.broker.Subscription;
 import dev.switchboard.security.AuthenticationException;
+import dev.switchboard.security.Authenticator;
+import dev.switchboard.security.TokenPrincipal;
 import dev.switchboard.session.Connection;
 import dev.switchboard.session.MemoryBudget;
 import jakarta.websocket.CloseReason;
@@ -60,6 +62,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     private Principal principal;
     private volatile String userName;
     private final SessionHooks hooks;
+    private java.util.concurrent.ScheduledFuture<?> expiry;
     private char pendingHighSurrogate;
     private final HeartBeats heartBeats;
 
@@ -78,8 +81,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.id = server.nextSessionId();
         this.transactions = new Transactions(server.limits().transactionFramesMax(), quota.account());
         this.heartBeats = new HeartBeats(server.timer(), connection, server.metrics(), this::silent);
-        this.subscriptions = new StompSubscriptions(server.broker(), server.router(), server.limits().subscriptionsMax(),
-                server.metrics());
+        this.subscriptions = new StompSubscriptions(server.broker(), server.router(), server.access(),
+                server.limits().subscriptionsMax(), server.metrics());
         this.hooks = new SessionHooks(this, connection, server);
         this.output = new StompOutput(connection, server.metrics(), heartBeats, binaryMessages);
         this.sends = new StompSends(server);
@@ -244,7 +247,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         }
         try {
             principal = hooks.authenticated() != null ? hooks.authenticated() : server.authenticator().authenticate(
-                    frame.header("login"), frame.header("passcode"), connection.principal());
+                    new Authenticator.Credentials(frame.header("login"), frame.header("passcode"),
+                            frame.header("Authorization") != null ? frame.header("Authorization")
+                                    : frame.header("authorization")), connection.principal());
         } catch (AuthenticationException e) {
             server.metrics().authFailures.increment();
             error("authentication failed", e.getMessage(), frame.header("receipt"), CloseCodes.VIOLATED_POLICY);
@@ -267,10 +272,24 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         sendFrame(new StompFrame(StompCommand.CONNECTED, StompHeaders.of(headers.toArray(String[]::new)), null));
         receipt(frame);
         heartBeats.start(sx, sy, clientBeats[0], clientBeats[1]);
+        if (principal instanceof TokenPrincipal token) {
+            expiry = server.timer().schedule(this::tokenExpired,
+                    Math.max(0, java.time.Duration.between(java.time.Instant.now(), token.expiresAt()).toMillis()),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         hooks.connected();
         LOG.fine(() -> "STOMP " + id + " connected: " + version.number() + (principal == null ? " anonymous" : " as "
                 + principal.getName()) + ", heart-beats out " + heartBeats.outgoing() + " ms, in "
                 + heartBeats.incoming() + " ms");
+    }
+
+    /** The session's token expired: it ends now, not at its next frame. */
+    private synchronized void tokenExpired() {
+        if (state == State.CONNECTED) {
+            server.metrics().tokensExpired.increment();
+            error("token expired", "the session's token expired; connect again with a fresh one", null,
+                    CloseCodes.VIOLATED_POLICY);
+        }
     }
 
     /** The client said nothing for twice its heart-beat interval. */
@@ -406,6 +425,9 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         ended = true;
         server.metrics().sessionsOpen.decrement();
         heartBeats.stop();
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
         quota.connected();
         transactions.clear();
         decoder.release();

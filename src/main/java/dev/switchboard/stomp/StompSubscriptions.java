@@ -2,6 +2,7 @@ package dev.switchboard.stomp;
 
 import dev.switchboard.api.MessagingSession;
 import dev.switchboard.broker.AckMode;
+import dev.switchboard.security.DestinationRules;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Subscriber;
@@ -26,10 +27,12 @@ final class StompSubscriptions {
     private final Map<String, Subscription> byId = new LinkedHashMap<>();
     private final Broker broker;
     private final ApplicationRouter router;
+    private final StompAccess access;
     private final int max;
     private final StompMetrics metrics;
 
-    StompSubscriptions(Broker broker, ApplicationRouter router, int max, StompMetrics metrics) {
+    StompSubscriptions(Broker broker, ApplicationRouter router, StompAccess access, int max, StompMetrics metrics) {
+        this.access = access;
         this.broker = broker;
         this.router = router;
         this.max = max;
@@ -52,6 +55,10 @@ final class StompSubscriptions {
                 return new Problem("missing id", "SUBSCRIBE needs an id header");
             }
             subId = destination; // 1.0 made the id optional
+        }
+        String denied = access.refusal(DestinationRules.Command.SUBSCRIBE, destination, session.principal(), session.id());
+        if (denied != null) {
+            return new Problem("access denied", denied);
         }
         AckMode ack = AckMode.of(frame.header("ack"));
         if (ack == null || (ack == AckMode.CLIENT_INDIVIDUAL && version == StompVersion.V1_0)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.stomp.StompCommand;
 import dev.switchboard.stomp.StompFrame;
+import dev.switchboard.security.PasswordHashes;
 import dev.switchboard.testing.Deployments;
 import dev.switchboard.testing.StompTestClient;
 import dev.switchboard.testing.TestSocket;
@@ -39,7 +40,7 @@ class ChatIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.switchboard("chat", Map.of("switchboard.chat.history.size", "5",
-                "switchboard.chat.message.max", "100", "switchboard.stomp.users", "carol:secret"));
+                "switchboard.chat.message.max", "100", "switchboard.stomp.users", "carol:" + PasswordHashes.hash("secret")));
     }
 
     @ArquillianResource

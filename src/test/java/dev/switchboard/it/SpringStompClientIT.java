@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.security.PasswordHashes;
 import dev.switchboard.testing.Deployments;
 import java.lang.reflect.Type;
 import java.net.URI;
@@ -43,7 +44,7 @@ class SpringStompClientIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.switchboard("spring", Map.of("switchboard.stomp.users", "carol:secret",
+        return Deployments.switchboard("spring", Map.of("switchboard.stomp.users", "carol:" + PasswordHashes.hash("secret"),
                 "switchboard.stomp.heartbeat", "200ms,200ms"));
     }
 

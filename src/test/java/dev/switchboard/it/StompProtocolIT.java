@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.stomp.StompEncoder;
 import dev.switchboard.stomp.StompFrame;
 import dev.switchboard.stomp.StompVersion;
+import dev.switchboard.security.PasswordHashes;
 import dev.switchboard.testing.Deployments;
 import dev.switchboard.testing.StompTestClient;
 import dev.switchboard.testing.TestSocket;
@@ -51,7 +52,7 @@ class StompProtocolIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.switchboard("stomp", Map.of(
-                "switchboard.stomp.users", "alice:wonderland,bob:builder",
+                "switchboard.stomp.users", "alice:" + PasswordHashes.hash("wonderland") + ",bob:" + PasswordHashes.hash("builder"),
                 "switchboard.stomp.queue.buffer.max", "3",
                 "switchboard.stomp.heartbeat", "200ms,200ms",
                 "switchboard.stomp.frame.max", "16KiB",
@@ -187,15 +188,15 @@ class StompProtocolIT {
     @Test
     void patternSubscriptionsMatchSegmentsAndSubtrees() throws Exception {
         try (StompTestClient c = StompTestClient.connect(stomp()); StompTestClient p = StompTestClient.connect(stomp())) {
-            subscribed(c, "chat", "/topic/chat.*");
+            subscribed(c, "news", "/topic/news.*");
             subscribed(c, "prices", "/topic/prices/**");
-            p.send(send("/topic/chat.lobby", "1"));
-            p.send(send("/topic/chat.lobby.deep", "not for chat.*"));
+            p.send(send("/topic/news.lobby", "1"));
+            p.send(send("/topic/news.lobby.deep", "not for news.*"));
             p.send(send("/topic/prices/eu/fr", "2"));
             p.send(send("/topic/other", "no"));
             StompFrame first = c.expect(MESSAGE);
-            assertEquals("chat", first.header("subscription"));
-            assertEquals("/topic/chat.lobby", first.header("destination"));
+            assertEquals("news", first.header("subscription"));
+            assertEquals("/topic/news.lobby", first.header("destination"));
             StompFrame second = c.expect(MESSAGE);
             assertEquals("prices", second.header("subscription"));
             assertEquals("/topic/prices/eu/fr", second.header("destination"));

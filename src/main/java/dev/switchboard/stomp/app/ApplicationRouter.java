@@ -56,6 +56,8 @@ public final class ApplicationRouter implements Messaging {
         public final LongAdder handlerFailures = new LongAdder();
         /** Requests answered on the error destination: no handler, a bad payload, a refusal, a failure. */
         public final LongAdder errorsSent = new LongAdder();
+        /** Requests refused because the handler's {@code @RolesAllowed} names none of the user's roles. */
+        public final LongAdder forbidden = new LongAdder();
         /** Failures that a {@link MessageExceptionHandler} answered. */
         public final LongAdder exceptionsHandled = new LongAdder();
     }
@@ -223,6 +225,12 @@ public final class ApplicationRouter implements Messaging {
             }
             Map<String, String> variables = m.method().template().match(path);
             if (variables != null) {
+                String forbidden = m.method().forbidden(request.session().principal());
+                if (forbidden != null) {
+                    counters.forbidden.increment();
+                    refuse(request, forbidden);
+                    return;
+                }
                 HandlerMethod.Call call = new HandlerMethod.Call(request, variables, null);
                 Object result;
                 try {

@@ -37,6 +37,8 @@ final class HandlerMethod {
     private final List<String> sendTo;
     private final List<String> sendToUser;
     private final boolean broadcast;
+    /** From {@code @RolesAllowed} on the method or its class; null: anyone. */
+    private final java.util.Set<String> rolesAllowed;
 
     HandlerMethod(Object target, Method method, DestinationTemplate template, Payloads payloads, Messaging messaging,
                   PayloadValidation validation) {
@@ -53,6 +55,30 @@ final class HandlerMethod {
         SendToUser toUser = method.getAnnotation(SendToUser.class);
         this.sendToUser = toUser == null ? List.of() : List.of(toUser.value());
         this.broadcast = toUser == null || toUser.broadcast();
+        java.util.Set<String> roles = rolesAllowed(method.getAnnotations());
+        this.rolesAllowed = roles != null ? roles : rolesAllowed(method.getDeclaringClass().getAnnotations());
+    }
+
+    /** {@code jakarta.annotation.security.RolesAllowed}'s roles, read by name: the annotation API is optional. */
+    private static java.util.Set<String> rolesAllowed(java.lang.annotation.Annotation[] annotations) {
+        for (java.lang.annotation.Annotation a : annotations) {
+            if (a.annotationType().getName().equals("jakarta.annotation.security.RolesAllowed")) {
+                try {
+                    return java.util.Set.of((String[]) a.annotationType().getMethod("value").invoke(a));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + a, e);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Null when the session's user may call this method; else why not. */
+    String forbidden(Principal principal) {
+        if (rolesAllowed == null || dev.switchboard.security.DestinationRules.hasRole(principal, rolesAllowed)) {
+            return null;
+        }
+        return "not allowed: this needs one of the roles " + new java.util.TreeSet<>(rolesAllowed);
     }
 
     private Binder binder(Parameter p, Payloads payloads, Messaging messaging, PayloadValidation validation) {

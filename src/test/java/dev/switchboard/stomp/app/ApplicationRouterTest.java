@@ -65,6 +65,16 @@ class ApplicationRouterTest {
         }
     }
 
+    /** A handler only some roles may call. */
+    public static final class Admin2 {
+        @MessageMapping("/reset")
+        @SendTo("/topic/reset")
+        @jakarta.annotation.security.RolesAllowed({"admin", "ops"})
+        public String reset() {
+            return "reset";
+        }
+    }
+
     /** What a handler answers with, as JSON. */
     public record Receipt(String item, int total) {
     }
@@ -391,5 +401,21 @@ class ApplicationRouterTest {
         assertTrue(heard.get(1).contains("/user/queue/errors") && heard.get(1).contains("is not valid: ")
                 && heard.get(1).contains("count must be greater than or equal to 1")
                 && heard.get(1).contains("item must not be blank"), heard.get(1));
+    }
+
+    @Test
+    void rolesAllowedLetsOnlyThoseRolesThroughAndTellsTheOthers() throws Exception {
+        router.register(new Admin2());
+        listen("/topic/reset");
+        listen("/user/queue/errors");
+        Principal ops = new dev.switchboard.security.TokenPrincipal("alice", java.util.Set.of("ops"), Map.of(),
+                java.time.Instant.MAX);
+        router.dispatch(request("/app/reset", "", new Session("s-1", () -> "alice", "alice", new ConcurrentHashMap<>())));
+        router.dispatch(request("/app/reset", "", new Session("s-1", ops, "alice", new ConcurrentHashMap<>())));
+        assertEquals(2, heard.size(), heard.toString());
+        assertTrue(heard.get(0).contains("/user/queue/errors") && heard.get(0).contains("needs one of the roles [admin, ops]"),
+                heard.get(0));
+        assertEquals("s-1 /topic/reset text/plain;charset=UTF-8 reset", heard.get(1));
+        assertEquals(1, router.counters().forbidden.sum());
     }
 }
