@@ -51,6 +51,38 @@ class ChatBrowserIT {
         chat("sockjs:xhr-polling", "polling-room");
     }
 
+    /** Markup in a nickname and a message (the XSS strings of issue 15) shows as text and runs nothing. */
+    @Test
+    void markupInNicknamesAndMessagesStaysInertText() throws Exception {
+        String evilNick = "<img src=x onerror=pwned=1>"; // within the 32-character nickname limit
+        String evilText = "</script><img src=x onerror=window.pwned=2><script>window.pwned=3</script>";
+        ChromeDriver alice = SockJsBrowserIT.chromium();
+        ChromeDriver mallory = null;
+        try {
+            mallory = SockJsBrowserIT.chromium();
+            join(alice, "alice", "xss-room", "websocket");
+            join(mallory, evilNick, "xss-room", "websocket");
+            ChromeDriver m = mallory;
+            await(() -> "connected".equals(m.executeScript("return window.chatState.status")), () -> "mallory connected");
+            await(() -> members(alice).size() == 2, () -> "alice sees mallory: " + members(alice));
+            say(mallory, evilText);
+            await(() -> talk(alice, evilNick).contains(evilText), () -> "alice sees the text as text: "
+                    + alice.findElement(By.id("messages")).getText());
+            assertTrue(members(alice).contains(evilNick), "the nickname is shown as written: " + members(alice));
+            for (ChromeDriver browser : List.of(alice, mallory)) {
+                assertTrue(browser.findElements(By.cssSelector("#messages img, #members img, #messages script")).isEmpty(),
+                        "no element made from what clients wrote");
+                assertEquals(null, browser.executeScript("return window.pwned === undefined ? null : window.pwned"),
+                        "no script ran");
+            }
+        } finally {
+            alice.quit();
+            if (mallory != null) {
+                mallory.quit();
+            }
+        }
+    }
+
     private void chat(String transport, String room) throws Exception {
         ChromeDriver alice = SockJsBrowserIT.chromium();
         ChromeDriver bob = null;
