@@ -111,4 +111,28 @@ class SettingsTest {
                 "docs/settings.md's settings table is stale: replace it with the output of "
                         + "`mvn -q test-compile exec:exec -Dswitchboard.main=dev.switchboard.runner.SettingsTable`");
     }
+
+    /**
+     * The production settings README and docs/security.md show are settings that exist, with values
+     * that parse (the rules file and JWKS URL are read at deployment, not here).
+     */
+    @Test
+    void theDocumentedProductionSettingsAreRealSettingsWithValidValues() throws IOException {
+        for (String doc : List.of("README.md", "docs/security.md")) {
+            String text = Files.readString(Path.of(doc));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(SWITCHBOARD_[A-Z_]+)=(\\S+)").matcher(
+                    text.substring(text.indexOf("SWITCHBOARD_STOMP_ANONYMOUS=false")));
+            Map<String, String> env = new java.util.HashMap<>();
+            while (m.find()) {
+                env.put(m.group(1), m.group(2));
+            }
+            assertTrue(env.size() >= 5, doc + ": " + env);
+            for (String name : env.keySet()) {
+                assertTrue(Settings.ALL.stream().anyMatch(st -> st.environmentName().equals(name)), doc + ": " + name);
+            }
+            Settings settings = Settings.load(n -> null, env, new java.util.Properties());
+            assertEquals(false, settings.get(Settings.STOMP_ANONYMOUS), doc);
+            assertTrue(settings.get(SecuritySettings.JWT_JWKS).startsWith("https://"), doc);
+        }
+    }
 }
