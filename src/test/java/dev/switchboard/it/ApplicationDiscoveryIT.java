@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.it.app.ContainerLogin;
 import dev.switchboard.it.app.EventLog;
 import dev.switchboard.it.app.ListedHandler;
 import dev.switchboard.it.app.ListingApplication;
@@ -12,6 +13,7 @@ import dev.switchboard.it.app.SettingHandler;
 import dev.switchboard.it.app.SlowHandler;
 import dev.switchboard.it.app.TokenCheck;
 import dev.switchboard.it.app.TraceHandshake;
+import dev.switchboard.it.app.WhoAmI;
 import dev.switchboard.stomp.StompCommand;
 import dev.switchboard.stomp.StompFrame;
 import dev.switchboard.testing.Deployments;
@@ -37,8 +39,12 @@ class ApplicationDiscoveryIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.switchboard("discovery", Map.of("switchboard.stomp.handlers", SettingHandler.class.getName()))
-                .addClasses(ScannedHandler.class, ListedHandler.class, ListingApplication.class, SettingHandler.class,
+        return Deployments.switchboard("discovery", Map.of("switchboard.stomp.handlers", SettingHandler.class.getName()),
+                        "  <filter><filter-name>container-login</filter-name><filter-class>" + ContainerLogin.class.getName()
+                                + "</filter-class><async-supported>true</async-supported></filter>\n"
+                                + "  <filter-mapping><filter-name>container-login</filter-name><url-pattern>/*</url-pattern>"
+                                + "</filter-mapping>\n")
+                .addClasses(ContainerLogin.class, WhoAmI.class, LoginServlet.class, ScannedHandler.class, ListedHandler.class, ListingApplication.class, SettingHandler.class,
                         EventLog.class, TokenCheck.class, TraceHandshake.class, PublishServlet.class, SlowHandler.class);
     }
 
@@ -127,6 +133,19 @@ class ApplicationDiscoveryIT {
             }
             publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/app/release"));
             assertEquals("finally done", blocked.expect(StompCommand.MESSAGE).bodyText());
+        }
+    }
+
+    @Test
+    void theContainersLoginAndTheHttpSessionsAttributesReachHandlers() throws Exception {
+        var login = Http.get(URI.create(base + "login?nickname=alice"));
+        String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        try (StompTestClient c = StompTestClient.open(stomp(), Map.of("X-Test-User", "tom", "Cookie", cookie))) {
+            c.send(StompFrame.of(StompCommand.CONNECT, "accept-version", "1.2", "heart-beat", "0,0"));
+            assertEquals("tom", c.expect(StompCommand.CONNECTED).header("user-name"), "no token: the container's login");
+            subscribed(c, "w", "/user/queue/whoami");
+            c.send(StompFrame.of(StompCommand.SEND, "destination", "/app/whoami"));
+            assertEquals("tom nickname=alice", c.expect(StompCommand.MESSAGE).bodyText());
         }
     }
 }
