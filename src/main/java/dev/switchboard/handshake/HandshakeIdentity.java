@@ -50,16 +50,8 @@ public final class HandshakeIdentity {
      */
     Principal principal(HttpServletRequest request, HttpServletResponse response, boolean[] refusedOut)
             throws IOException {
-        String token = token(request);
-        if (token == null) {
-            return request.getUserPrincipal();
-        }
         try {
-            if (verifier == null) {
-                throw new AuthenticationException("a bearer token was given but this server is configured to verify"
-                        + " none (no jwt.* setting)");
-            }
-            return verifier.verify(token);
+            return identify(request);
         } catch (AuthenticationException e) {
             refused.increment();
             refusedOut[0] = true;
@@ -72,6 +64,23 @@ public final class HandshakeIdentity {
             response.getOutputStream().write(body);
             return null;
         }
+    }
+
+    /**
+     * The request's user, with no answer sent: its token's (verified), else the container's login,
+     * else null. For requests that belong to a connection already open (a SockJS session's later
+     * requests), to check they come from its owner.
+     */
+    public Principal identify(HttpServletRequest request) throws AuthenticationException {
+        String token = token(request);
+        if (token == null) {
+            return request.getUserPrincipal();
+        }
+        if (verifier == null) {
+            throw new AuthenticationException("a bearer token was given but this server is configured to verify"
+                    + " none (no jwt.* setting)");
+        }
+        return verifier.verify(token);
     }
 
     private String token(HttpServletRequest request) {

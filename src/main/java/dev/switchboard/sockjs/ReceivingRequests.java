@@ -56,7 +56,13 @@ final class ReceivingRequests {
             }
         }
         HandshakeInterceptors.Run opening = null;
-        if (server.session(sessionId) == null) {
+        SockJsSession existing = server.session(sessionId);
+        if (existing != null && !existing.admits(request)) {
+            server.foreignRequests.increment(); // another client: as if there were no such session
+            http.notFound(response);
+            return;
+        }
+        if (existing == null) {
             if (!server.handshake().admission().admit(request.getRemoteAddr(), response)) {
                 return; // a new session, not admitted now
             }
@@ -72,9 +78,13 @@ final class ReceivingRequests {
         response.setStatus(200);
 
         HandshakeInterceptors.Run opened = opening;
-        SockJsSession session = server.sessionFor(sessionId, service, () -> new SockJsSession(server, service,
-                sessionId, SockJsHttp.connectionInfo(request, server.handshake().copiedHeaders(),
-                        opened != null ? opened.attributes() : Map.of(), opened != null ? opened.principal() : null)));
+        SockJsSession session = server.sessionFor(sessionId, service, () -> {
+            SockJsSession created = new SockJsSession(server, service, sessionId, SockJsHttp.connectionInfo(request,
+                    server.handshake().copiedHeaders(), opened != null ? opened.attributes() : Map.of(),
+                    opened != null ? opened.principal() : null));
+            created.ownedBy(SessionOwner.of(request, opened != null ? opened.principal() : null));
+            return created;
+        });
         if (opening != null) {
             opening.after(true);
         }

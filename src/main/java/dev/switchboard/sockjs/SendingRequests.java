@@ -48,6 +48,11 @@ final class SendingRequests {
             http.notFound(response);
             return;
         }
+        if (!session.admits(request)) {
+            server.foreignRequests.increment(); // another client: as if there were no such session
+            http.notFound(response);
+            return;
+        }
         int max = server.environment().limits().textMessageMax();
         byte[] raw = readBody(request, max * 6L + 1024); // a message's JSON escaping may take 6 bytes a char
         if (raw == null) {

@@ -55,6 +55,8 @@ public final class SockJsServer implements AutoCloseable {
     final LongAdder busyRefused = new LongAdder();
     final LongAdder brokenJson = new LongAdder();
     final LongAdder unknownSession = new LongAdder();
+    /** Requests for a session from another client than the one that opened it, answered 404. */
+    final LongAdder foreignRequests = new LongAdder();
     final LongAdder heartbeats = new LongAdder();
     final LongAdder requests = new LongAdder();
 
@@ -154,6 +156,7 @@ public final class SockJsServer implements AutoCloseable {
         out.put("refusedAnotherConnectionOpen", busyRefused.sum());
         out.put("brokenJson", brokenJson.sum());
         out.put("unknownSession", unknownSession.sum());
+        out.put("foreignRequests", foreignRequests.sum());
         out.put("heartbeats", heartbeats.sum());
         out.put("requests", requests.sum());
         return out;

@@ -40,6 +40,8 @@ final class SockJsSession implements TextConnection {
     private boolean ended;              // forgotten: handler told, registry updated
 
     private volatile SockJsHandler handler;
+    /** Who opened it; null: anyone (sessions made in tests). */
+    private volatile SessionOwner owner;
 
     SockJsSession(SockJsServer server, SockJsService service, String sockJsId, ConnectionInfo info) {
         this.server = server;
@@ -193,6 +195,17 @@ final class SockJsSession implements TextConnection {
     @Override
     public MemoryBudget.Account account() {
         return account;
+    }
+
+    /** Binds the session to who opened it; its later requests must come from the same client. */
+    void ownedBy(SessionOwner owner) {
+        this.owner = owner;
+    }
+
+    /** Whether a later request for this session comes from its owner. */
+    boolean admits(jakarta.servlet.http.HttpServletRequest request) {
+        SessionOwner o = owner;
+        return o == null || o.admits(request, server.handshake().identity());
     }
 
     @Override

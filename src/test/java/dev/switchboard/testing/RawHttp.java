@@ -43,7 +43,14 @@ public final class RawHttp implements AutoCloseable {
 
     public static RawHttp send(URI base, String method, String path, Map<String, String> headers, String body,
                                String httpVersion) throws IOException {
-        Socket socket = new Socket(base.getHost(), base.getPort());
+        return send(null, base, method, path, headers, body, httpVersion);
+    }
+
+    /** As above, from a local address of the caller's choice ({@code 127.0.0.2}: another client on this machine). */
+    public static RawHttp send(String from, URI base, String method, String path, Map<String, String> headers,
+                               String body, String httpVersion) throws IOException {
+        Socket socket = from == null ? new Socket(base.getHost(), base.getPort())
+                : new Socket(base.getHost(), base.getPort(), java.net.InetAddress.getByName(from), 0);
         socket.setSoTimeout(5000);
         RawHttp http = new RawHttp(socket);
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -65,6 +72,14 @@ public final class RawHttp implements AutoCloseable {
     public static Response exchange(URI base, String method, String path, Map<String, String> headers, String body)
             throws IOException {
         try (RawHttp http = send(base, method, path, headers, body)) {
+            return http.readBody();
+        }
+    }
+
+    /** Sends a request from a local address of the caller's choice and reads the whole response. */
+    public static Response exchangeFrom(String from, URI base, String method, String path, Map<String, String> headers,
+                                        String body) throws IOException {
+        try (RawHttp http = send(from, base, method, path, headers, body, "1.1")) {
             return http.readBody();
         }
     }
