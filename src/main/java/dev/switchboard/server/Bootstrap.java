@@ -217,7 +217,8 @@ public final class Bootstrap implements ServletContextListener {
                 SockJsApplications.rateLimited(service.application(), inbound, registry), service.websocket(),
                 service.cookieNeeded(), service.streamLimit(), service.disabledTransports()));
         return new SockJsServer(services, new SockJsServer.Options(settings.get(Settings.SOCKJS_HEARTBEAT),
-                settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl), handshake);
+                settings.get(Settings.SOCKJS_DISCONNECT_DELAY), clientUrl, settings.get(Settings.SOCKJS_CORS_MAX_AGE)),
+                handshake);
     }
 
     /** What {@link ApplicationScan} found; nothing when the container did not run it (the library not in the ordering). */

@@ -218,6 +218,13 @@ public final class Settings {
                     + " 1.6.1 at the default.",
             String::trim);
 
+    public static final Setting<java.time.Duration> SOCKJS_CORS_MAX_AGE = new Setting<>(
+            "sockjs.cors.max.age", "duration", "24h",
+            "How long browsers may cache the answer to a SockJS CORS preflight (OPTIONS) request. The"
+                    + " SockJS protocol suite wants more than 1,000,000 s; a day keeps a changed origin list"
+                    + " from lingering in browsers for a year.",
+            text -> SettingValues.atLeast(Duration.ZERO, SettingValues.duration(text)));
+
     public static final Setting<Boolean> SOCKJS_TEST_SERVICES = new Setting<>(
             "sockjs.test.services", "boolean", "false",
             "Whether the SockJS protocol test services run: `/sockjs/echo`, `/sockjs/close`,"
@@ -250,7 +257,7 @@ public final class Settings {
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
             SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
-            SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX),
+            SOCKJS_CORS_MAX_AGE, SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX),
             java.util.stream.Stream.of(ApplicationSettings.ALL, SecuritySettings.ALL, LimitSettings.ALL)
                     .flatMap(List::stream)).toList();
 

@@ -44,16 +44,37 @@ final class SockJsHttp {
         return false;
     }
 
+    /** Request headers a SockJS client may send cross-origin: the preflight allows these, never whatever is asked. */
+    private static final java.util.Set<String> ALLOWED_HEADERS = java.util.Set.of("content-type", "authorization",
+            "x-requested-with");
+
+    /**
+     * CORS for a request the origin policy has let through: with an Origin (the literal {@code null}
+     * of sandboxed pages included, which only {@code allowed.origins=*} lets through) it is echoed
+     * with credentials allowed, so the session's cookie flies; without one, {@code *} and no
+     * credentials. Requested headers are allowed only from a short list.
+     */
     static void cors(HttpServletRequest request, HttpServletResponse response) {
         String origin = request.getHeader("Origin");
-        response.setHeader("Access-Control-Allow-Origin", origin == null || origin.equals("null") ? "*" : origin);
-        response.setHeader("Access-Control-Allow-Credentials", "true");
-        String headers = request.getHeader("Access-Control-Request-Headers");
-        if (headers != null && !headers.isEmpty()) {
-            response.setHeader("Access-Control-Allow-Headers", headers);
+        if (origin == null) {
+            response.setHeader("Access-Control-Allow-Origin", "*");
+            return;
         }
-        if (origin != null && !origin.equals("null")) {
-            response.addHeader("Vary", "Origin");
+        response.setHeader("Access-Control-Allow-Origin", origin);
+        response.setHeader("Access-Control-Allow-Credentials", "true");
+        response.addHeader("Vary", "Origin");
+        String requested = request.getHeader("Access-Control-Request-Headers");
+        if (requested != null && !requested.isBlank()) {
+            java.util.List<String> allowed = new java.util.ArrayList<>();
+            for (String h : requested.split(",")) {
+                String name = h.trim();
+                if (ALLOWED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    allowed.add(name);
+                }
+            }
+            if (!allowed.isEmpty()) {
+                response.setHeader("Access-Control-Allow-Headers", String.join(", ", allowed));
+            }
         }
     }
 
@@ -62,9 +83,11 @@ final class SockJsHttp {
             return;
         }
         cors(request, response);
-        response.setHeader("Cache-Control", CACHED);
-        response.setHeader("Expires", expires());
-        response.setHeader("Access-Control-Max-Age", String.valueOf(YEAR));
+        long maxAge = server.options().corsMaxAge().toSeconds();
+        response.setHeader("Cache-Control", "public, max-age=" + maxAge);
+        response.setHeader("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(maxAge)));
+        response.setHeader("Access-Control-Max-Age", String.valueOf(maxAge));
         response.setHeader("Access-Control-Allow-Methods", methods);
         response.setStatus(204);
     }

@@ -32,7 +32,8 @@ public final class SockJsServer implements AutoCloseable {
      * @param disconnectDelay how long an HTTP session lives with no receiving request
      * @param clientUrl       where the iframe page loads sockjs-client from
      */
-    public record Options(Duration heartbeat, Duration disconnectDelay, String clientUrl) {
+    /** @param corsMaxAge how long browsers may cache a CORS preflight answer */
+    public record Options(Duration heartbeat, Duration disconnectDelay, String clientUrl, Duration corsMaxAge) {
     }
 
     private final Map<String, SockJsService> services;

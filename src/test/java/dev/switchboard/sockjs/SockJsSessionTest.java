@@ -47,7 +47,7 @@ class SockJsSessionTest {
             new SessionLimits(8192, 8192, Duration.ofMinutes(5), Duration.ofSeconds(10), 1024, 65536), registry,
             background, writers, new MemoryBudget(new MemoryBudget.Limits(1 << 26, 1 << 26, 1 << 26, 100)));
     private final SockJsServer server = new SockJsServer(List.of(), new SockJsServer.Options(Duration.ofSeconds(25),
-            Duration.ofSeconds(5), "/sockjs.js"), new HandshakePolicy(OriginPolicy.sameOrigin(), List.of(), environment,
+            Duration.ofSeconds(5), "/sockjs.js", Duration.ofDays(1)), new HandshakePolicy(OriginPolicy.sameOrigin(), List.of(), environment,
             new Admission.Limits(1000, 1000, RateLimit.NONE)));
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> handlerEvents = new CopyOnWriteArrayList<>();
