@@ -24,6 +24,9 @@ public final class HandshakePolicy {
     private final Map<String, Object> endpointServices = new ConcurrentHashMap<>();
     private volatile HandshakeInterceptors interceptors = HandshakeInterceptors.none();
     private volatile HandshakeIdentity identity = HandshakeIdentity.containerOnly();
+    private volatile java.util.Set<String> publicHosts = java.util.Set.of();
+    /** The names this machine goes by when no public host names are configured. */
+    private static final java.util.Set<String> LOCAL_NAMES = localNames();
 
     public HandshakePolicy(OriginPolicy origins, List<String> copiedHeaders, SessionEnvironment environment,
                            Admission.Limits admission) {
@@ -48,6 +51,40 @@ public final class HandshakePolicy {
 
     public SessionEnvironment environment() {
         return environment;
+    }
+
+    /**
+     * The host names browsers reach this server by (the {@code public.hosts} setting); empty: this
+     * machine's own names and {@code localhost}. Set once at startup.
+     */
+    public void publicHosts(java.util.List<String> hosts) {
+        this.publicHosts = java.util.Set.copyOf(hosts.stream().map(h -> OriginPolicy.hostName(h)).toList());
+    }
+
+    /** What the same-origin rule compares a request's Origin with. */
+    public OriginPolicy.Site site(jakarta.servlet.http.HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        boolean named = false;
+        if (host != null) {
+            String name = OriginPolicy.hostName(host);
+            named = publicHosts.isEmpty() ? LOCAL_NAMES.contains(name) || name.equals(request.getLocalAddr())
+                    : publicHosts.contains(name);
+        }
+        return new OriginPolicy.Site(request.isSecure() ? "https" : "http", host, named);
+    }
+
+    private static java.util.Set<String> localNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of("localhost", "127.0.0.1", "::1",
+                "0:0:0:0:0:0:0:1"));
+        try {
+            java.net.InetAddress local = java.net.InetAddress.getLocalHost();
+            names.add(local.getHostName().toLowerCase(Locale.ROOT));
+            names.add(local.getCanonicalHostName().toLowerCase(Locale.ROOT));
+            names.add(local.getHostAddress());
+        } catch (java.io.IOException e) {
+            // no name for this machine: localhost only
+        }
+        return java.util.Set.copyOf(names);
     }
 
     /** How a connection's user is found at the handshake; set once at startup, before any request. */

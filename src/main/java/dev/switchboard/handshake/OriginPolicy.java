@@ -85,12 +85,18 @@ public final class OriginPolicy {
     }
 
     /**
-     * Whether a browser at {@code origin} may connect.
+     * What the same-origin rule compares an Origin with.
      *
-     * @param origin     the Origin header, not null
-     * @param hostHeader the request's Host header, for the same-origin rule; may be null
+     * @param scheme     the request's scheme as a browser's Origin would name it: {@code http} or {@code https}
+     * @param hostHeader the request's Host header, or null
+     * @param publicName whether that Host names this server (one of its configured public host
+     *                   names): a name that merely resolves here (DNS rebinding) does not
      */
-    public boolean allows(String origin, String hostHeader) {
+    public record Site(String scheme, String hostHeader, boolean publicName) {
+    }
+
+    /** Whether a browser at {@code origin} may connect to {@code site}. */
+    public boolean allows(String origin, Site site) {
         if (mode == Mode.ANY) {
             return true;
         }
@@ -101,7 +107,8 @@ public final class OriginPolicy {
             return false; // "null" (sandboxed frames, files) and junk are never an allowed origin
         }
         if (mode == Mode.SAME_ORIGIN) {
-            return hostHeader != null && sameHostAndPort(from, hostHeader);
+            return site.hostHeader() != null && site.publicName() && from.scheme().equals(site.scheme())
+                    && sameHostAndPort(from, site.hostHeader());
         }
         if (exact.contains(from)) {
             return true;
@@ -113,6 +120,19 @@ public final class OriginPolicy {
             }
         }
         return false;
+    }
+
+    /** The host part of a Host header, lower case, without port or IPv6 brackets. */
+    static String hostName(String hostHeader) {
+        String host = hostHeader.trim().toLowerCase(Locale.ROOT);
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            host = host.substring(0, colon);
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host;
     }
 
     private static boolean sameHostAndPort(Origin origin, String hostHeader) {

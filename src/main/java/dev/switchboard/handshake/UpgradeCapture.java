@@ -25,8 +25,11 @@ import java.io.IOException;
 public final class UpgradeCapture extends HttpFilter {
 
     /** The upgrade request in progress on this thread. */
-    record UpgradeRequest(HandshakePolicy policy, String remoteAddress, String host,
+    record UpgradeRequest(HandshakePolicy policy, String remoteAddress, OriginPolicy.Site site,
                           java.util.Map<String, Object> attributes, java.security.Principal principal) {
+        String host() {
+            return site == null ? null : site.hostHeader();
+        }
     }
 
     private static final ThreadLocal<UpgradeRequest> CURRENT = new ThreadLocal<>();
@@ -53,7 +56,7 @@ public final class UpgradeCapture extends HttpFilter {
 
     /** Whether the policy allows {@code origin} for this request; a refusal is counted and logged. */
     static boolean originAllowed(UpgradeRequest request, String origin) {
-        if (request.policy().origins().allows(origin, request.host())) {
+        if (request.policy().origins().allows(origin, request.site())) {
             return true;
         }
         request.policy().refuseOrigin();
@@ -86,8 +89,8 @@ public final class UpgradeCapture extends HttpFilter {
             return;
         }
         HandshakePolicy policy = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
-        UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(), request.getHeader("Host"),
-                java.util.Map.of(), null);
+        UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(),
+                policy == null ? null : policy.site(request), java.util.Map.of(), null);
         String origin = request.getHeader("Origin");
         if (policy != null && origin != null && !originAllowed(upgradeRequest, origin)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
@@ -101,7 +104,7 @@ public final class UpgradeCapture extends HttpFilter {
             return; // a token that does not verify, or an application's interceptor refused it
         }
         if (run != null) {
-            upgradeRequest = new UpgradeRequest(policy, upgradeRequest.remoteAddress(), upgradeRequest.host(),
+            upgradeRequest = new UpgradeRequest(policy, upgradeRequest.remoteAddress(), upgradeRequest.site(),
                     run.attributes(), run.principal());
         }
         CURRENT.set(upgradeRequest);

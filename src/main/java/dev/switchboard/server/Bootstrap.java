@@ -102,6 +102,7 @@ public final class Bootstrap implements ServletContextListener {
                 settings.get(Settings.HANDSHAKE_HEADERS), new SessionEnvironment(limits, registry, background, writers, budget),
                 new Admission.Limits(settings.get(LimitSettings.CONNECTIONS_MAX),
                         settings.get(LimitSettings.CONNECTIONS_PER_ADDRESS_MAX), settings.get(LimitSettings.HANDSHAKE_RATE)));
+        handshake.publicHosts(settings.get(Settings.PUBLIC_HOSTS));
         background.scheduleWithFixedDelay(handshake.admission()::forgetIdle, 10, 10, TimeUnit.SECONDS);
         InboundRate.Limits inbound = new InboundRate.Limits(settings.get(LimitSettings.INBOUND_MESSAGES_RATE),
                 settings.get(LimitSettings.INBOUND_BYTES_RATE),

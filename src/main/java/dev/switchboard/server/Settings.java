@@ -30,6 +30,15 @@ public final class Settings {
                     + " always allowed.",
             text -> OriginPolicy.parse(SettingValues.list(text)));
 
+    public static final Setting<List<String>> PUBLIC_HOSTS = new Setting<>(
+            "public.hosts", "host list", "",
+            "The host names browsers reach this server by (`app.example.com`), for the same-origin rule:"
+                    + " a request whose Host is not one of them is not same-origin, so a page on a name that"
+                    + " merely resolves to this server (DNS rebinding) is refused. Empty: this machine's own"
+                    + " names and addresses and `localhost`. Set it when `allowed.origins` is empty and"
+                    + " browsers use a public name.",
+            SettingValues::list);
+
     public static final Setting<Integer> TEXT_MESSAGE_MAX = new Setting<>(
             "text.message.max", "size", "64KiB",
             "Largest text message accepted, in characters. A larger one closes the connection with 1009.",
@@ -251,7 +260,7 @@ public final class Settings {
 
     /** All settings, in the order docs/settings.md lists them. */
     public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
-            ALLOWED_ORIGINS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
+            ALLOWED_ORIGINS, PUBLIC_HOSTS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, OUTBOUND_COALESCE_MAX, WRITER_THREADS, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,

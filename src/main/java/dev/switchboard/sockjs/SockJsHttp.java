@@ -36,7 +36,7 @@ final class SockJsHttp {
     /** Applies the deployment's origin policy to a cross-origin request; answers 403 and returns false when refused. */
     boolean originAllowed(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String origin = request.getHeader("Origin");
-        if (origin == null || server.handshake().origins().allows(origin, request.getHeader("Host"))) {
+        if (origin == null || server.handshake().origins().allows(origin, server.handshake().site(request))) {
             return true;
         }
         server.handshake().refuseOrigin();

@@ -81,7 +81,7 @@ public final class SockJsUpgradeFilter extends HttpFilter {
             return;
         }
         String origin = request.getHeader("Origin");
-        if (origin != null && !server.handshake().origins().allows(origin, request.getHeader("Host"))) {
+        if (origin != null && !server.handshake().origins().allows(origin, server.handshake().site(request))) {
             server.handshake().refuseOrigin();
             response.sendError(403);
             return;

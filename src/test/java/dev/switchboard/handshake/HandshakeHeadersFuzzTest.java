@@ -32,8 +32,9 @@ class HandshakeHeadersFuzzTest {
     @Property(tries = 3000)
     void theOriginCheckAnswersAndNeverThrows(@ForAll("headers") String origin, @ForAll("headers") String host) {
         for (OriginPolicy policy : POLICIES) {
-            policy.allows(origin, host);
-            policy.allows(origin, null);
+            policy.allows(origin, new OriginPolicy.Site("http", host, true));
+            policy.allows(origin, new OriginPolicy.Site("https", null, false));
+            OriginPolicy.hostName(host);
         }
     }
 

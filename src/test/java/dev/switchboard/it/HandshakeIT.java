@@ -168,4 +168,25 @@ class HandshakeIT {
             assertEquals(Stats.number(before, "closedHandlerError") + 1, Stats.number(after, "closedHandlerError"));
         }
     }
+
+    /**
+     * Same origin means the same scheme, host and port, on a host name that is this server's: a
+     * page whose own name resolves here (DNS rebinding: its Origin matches the Host it sends) and
+     * a page on https asking an http port are refused, on WebSocket and on SockJS.
+     */
+    @Test
+    void sameOriginComparesTheSchemeAndRefusesAReboundHostName() throws Exception {
+        URI http = base.toURI();
+        int port = http.getPort();
+        assertEquals("HTTP/1.1 101 ", Http.upgradeStatusLine(http, "echo", "http://127.0.0.1:" + port, "websocket",
+                "127.0.0.1:" + port));
+        assertEquals("HTTP/1.1 403 ", Http.upgradeStatusLine(http, "echo", "http://evil.example:" + port, "websocket",
+                "evil.example:" + port), "a rebound name");
+        assertEquals("HTTP/1.1 403 ", Http.upgradeStatusLine(http, "echo", "https://127.0.0.1:" + port, "websocket",
+                "127.0.0.1:" + port), "another scheme");
+        var sockjs = dev.switchboard.testing.RawHttp.exchange(http, "POST", http.getPath() + "sockjs/stomp/000/"
+                + java.util.UUID.randomUUID() + "/xhr", Map.of("Origin", "http://evil.example:" + port, "Host",
+                "evil.example:" + port), "");
+        assertEquals(403, sockjs.status());
+    }
 }

@@ -34,10 +34,15 @@ final class Http {
 
     /** As {@link #upgradeStatusLine(URI, String, String)}, with the given Upgrade header. */
     static String upgradeStatusLine(URI http, String path, String origin, String upgrade) throws IOException {
+        return upgradeStatusLine(http, path, origin, upgrade, http.getHost() + ":" + http.getPort());
+    }
+
+    /** As above, with the given Host header (a name that resolves to the server, say). */
+    static String upgradeStatusLine(URI http, String path, String origin, String upgrade, String host) throws IOException {
         try (Socket socket = new Socket(http.getHost(), http.getPort())) {
             socket.setSoTimeout(5000);
             String request = "GET " + http.getPath() + path + " HTTP/1.1\r\n"
-                    + "Host: " + http.getHost() + ":" + http.getPort() + "\r\n"
+                    + "Host: " + host + "\r\n"
                     + "Upgrade: " + upgrade + "\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                     + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";

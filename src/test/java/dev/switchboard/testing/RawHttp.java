@@ -55,7 +55,10 @@ public final class RawHttp implements AutoCloseable {
         RawHttp http = new RawHttp(socket);
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/").append(httpVersion)
-                .append("\r\nHost: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+                .append("\r\n");
+        if (headers.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Host"))) {
+            request.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+        }
         headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
         if (body != null || method.equals("POST")) {
             request.append("Content-Length: ").append(bytes.length).append("\r\n");
