@@ -122,6 +122,11 @@ public final class OriginPolicy {
         return false;
     }
 
+    /** Whether every origin is allowed ({@code allowed.origins=*}). */
+    public boolean allowsAny() {
+        return mode == Mode.ANY;
+    }
+
     /** The host part of a Host header, lower case, without port or IPv6 brackets. */
     static String hostName(String hostHeader) {
         String host = hostHeader.trim().toLowerCase(Locale.ROOT);

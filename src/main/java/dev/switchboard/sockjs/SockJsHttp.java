@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 final class SockJsHttp {
 
-    static final String NOT_CACHED = "no-store, no-cache, must-revalidate, max-age=0";
+    static final String NOT_CACHED = "no-store, no-cache, no-transform, must-revalidate, max-age=0";
     static final long YEAR = 31536000L;
     static final String CACHED = "public, max-age=" + YEAR;
 
@@ -52,9 +52,12 @@ final class SockJsHttp {
      * CORS for a request the origin policy has let through: with an Origin (the literal {@code null}
      * of sandboxed pages included, which only {@code allowed.origins=*} lets through) it is echoed
      * with credentials allowed, so the session's cookie flies; without one, {@code *} and no
-     * credentials. Requested headers are allowed only from a short list.
+     * credentials. Requested headers are allowed only from a short list, except under
+     * {@code allowed.origins=*}, where any page may send anything anyway and the SockJS protocol
+     * wants them echoed.
      */
-    static void cors(HttpServletRequest request, HttpServletResponse response) {
+    void cors(HttpServletRequest request, HttpServletResponse response) {
+        boolean anyOrigin = server.handshake().origins().allowsAny();
         String origin = request.getHeader("Origin");
         if (origin == null) {
             response.setHeader("Access-Control-Allow-Origin", "*");
@@ -64,7 +67,10 @@ final class SockJsHttp {
         response.setHeader("Access-Control-Allow-Credentials", "true");
         response.addHeader("Vary", "Origin");
         String requested = request.getHeader("Access-Control-Request-Headers");
-        if (requested != null && !requested.isBlank()) {
+        if (requested != null && !requested.isBlank() && anyOrigin) {
+            // allowed.origins=*: any page may anyway; the protocol wants the request headers echoed
+            response.setHeader("Access-Control-Allow-Headers", requested);
+        } else if (requested != null && !requested.isBlank()) {
             java.util.List<String> allowed = new java.util.ArrayList<>();
             for (String h : requested.split(",")) {
                 String name = h.trim();

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 enum Transport {
     XHR("xhr", "POST", false, "application/javascript;charset=UTF-8"),
     XHR_STREAMING("xhr_streaming", "POST", true, "application/javascript;charset=UTF-8"),
-    EVENTSOURCE("eventsource", "GET", true, "text/event-stream;charset=UTF-8"),
+    EVENTSOURCE("eventsource", "GET", true, "text/event-stream"), // UTF-8 by the EventSource spec
     HTMLFILE("htmlfile", "GET", true, "text/html;charset=UTF-8"),
     JSONP("jsonp", "GET", false, "application/javascript;charset=UTF-8");
 
@@ -91,7 +91,9 @@ enum Transport {
                 out.append(");\n</script>\r\n");
             }
             case JSONP -> {
-                out.append(callback).append('(');
+                // the comment first: a callback-controlled start of the response cannot be made into
+                // another file type (the Rosetta Flash attack)
+                out.append("/**/").append(callback).append('(');
                 SockJsJson.quote(out, frame);
                 out.append(");\r\n");
             }

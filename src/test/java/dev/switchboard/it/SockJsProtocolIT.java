@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class SockJsProtocolIT {
 
-    private static final String NOT_CACHED = "no-store, no-cache, must-revalidate, max-age=0";
+    private static final String NOT_CACHED = "no-store, no-cache, no-transform, must-revalidate, max-age=0";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -126,7 +126,8 @@ class SockJsProtocolIT {
             assertEquals(p.endsWith("info") ? "OPTIONS, GET" : "OPTIONS, POST", r.header("access-control-allow-methods"));
             assertEquals("http://app.example", r.header("access-control-allow-origin"));
             assertEquals("true", r.header("access-control-allow-credentials"));
-            assertEquals("Content-Type", r.header("access-control-allow-headers"), "requested headers are not echoed blindly");
+            assertEquals("x-a, Content-Type, x-b", r.header("access-control-allow-headers"),
+                    "under allowed.origins=* the protocol's echo (SockJsSessionsIT: a listed origin gets only known ones)");
             assertEquals("", r.body());
         }
         RawHttp.Response nullOrigin = RawHttp.exchange(uri(), "OPTIONS", path("echo/info"), Map.of("Origin", "null"), null);
@@ -277,7 +278,7 @@ class SockJsProtocolIT {
     void eventSourceFramesAndEscapes() throws Exception {
         String s = session("echo");
         try (RawHttp stream = RawHttp.send(uri(), "GET", s + "/eventsource", Map.of(), null)) {
-            assertEquals("text/event-stream;charset=UTF-8", stream.head().header("content-type"));
+            assertEquals("text/event-stream", stream.head().header("content-type"));
             assertEquals(NOT_CACHED, stream.head().header("cache-control"));
             assertEquals("\r\n", stream.readChunk());
             assertEquals("data: o\r\n\r\n", stream.readChunk());
@@ -327,7 +328,7 @@ class SockJsProtocolIT {
         RawHttp.Response open = get(s + "/jsonp?c=cb.x_1");
         assertEquals("application/javascript;charset=UTF-8", open.header("content-type"));
         assertEquals(NOT_CACHED, open.header("cache-control"));
-        assertEquals("cb.x_1(\"o\");\r\n", open.body());
+        assertEquals("/**/cb.x_1(\"o\");\r\n", open.body(), "the /**/ prefix against Rosetta Flash");
         RawHttp.Response form = RawHttp.exchange(uri(), "POST", s + "/jsonp_send",
                 Map.of("Content-Type", "application/x-www-form-urlencoded"), "d=%5B%22abc%22%5D");
         assertEquals(200, form.status());
@@ -336,7 +337,7 @@ class SockJsProtocolIT {
         RawHttp.Response plain = RawHttp.exchange(uri(), "POST", s + "/jsonp_send", Map.of("Content-Type", "text/plain"),
                 "[\"%61bc\"]");
         assertEquals("ok", plain.body());
-        assertEquals("x(\"a[\\\"abc\\\",\\\"%61bc\\\"]\");\r\n", get(s + "/jsonp?c=x").body());
+        assertEquals("/**/x(\"a[\\\"abc\\\",\\\"%61bc\\\"]\");\r\n", get(s + "/jsonp?c=x").body());
         for (String data : List.of("", "d=", "p=p")) {
             RawHttp.Response r = RawHttp.exchange(uri(), "POST", s + "/jsonp_send",
                     Map.of("Content-Type", "application/x-www-form-urlencoded"), data);

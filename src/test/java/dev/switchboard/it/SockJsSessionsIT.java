@@ -146,6 +146,11 @@ class SockJsSessionsIT {
         assertEquals(200, allowed.status());
         assertEquals("https://app.example", allowed.header("access-control-allow-origin"));
         assertEquals("o\n", allowed.body());
+        RawHttp.Response preflight = RawHttp.exchange(uri(), "OPTIONS", session("echo") + "/xhr_send",
+                Map.of("Origin", "https://app.example", "Access-Control-Request-Headers", "X-Evil, Content-Type"), null);
+        assertEquals("Content-Type", preflight.header("access-control-allow-headers"),
+                "with a listed origin, requested headers are not echoed blindly");
+        assertEquals(String.valueOf(24 * 3600), preflight.header("access-control-max-age"), "a day, not a year");
         try (TestSocket socket = TestSocket.connect(URI.create("ws://" + base.getHost() + ":" + base.getPort()
                 + session("echo") + "/websocket"), Map.of("Origin", "https://app.example"))) {
             assertEquals("o", socket.nextText());
