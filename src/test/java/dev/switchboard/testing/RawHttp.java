@@ -132,6 +132,11 @@ public final class RawHttp implements AutoCloseable {
 
     /** The next chunk of a chunked body; "" for the last (empty) chunk. */
     public String readChunk() throws IOException {
+        return new String(readChunkBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The next chunk's bytes (a character's UTF-8 bytes may straddle two chunks). */
+    private byte[] readChunkBytes() throws IOException {
         head();
         if (!"chunked".equalsIgnoreCase(head.header("transfer-encoding"))) {
             throw new IllegalStateException("not chunked: " + head);
@@ -142,7 +147,7 @@ public final class RawHttp implements AutoCloseable {
             throw new EOFException("chunk cut short");
         }
         line();
-        return new String(data, StandardCharsets.UTF_8);
+        return data;
     }
 
     /** The whole body, however it is delimited. */
@@ -150,9 +155,9 @@ public final class RawHttp implements AutoCloseable {
         head();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if ("chunked".equalsIgnoreCase(head.header("transfer-encoding"))) {
-            String chunk;
-            while (!(chunk = readChunk()).isEmpty()) {
-                body.writeBytes(chunk.getBytes(StandardCharsets.UTF_8));
+            byte[] chunk;
+            while ((chunk = readChunkBytes()).length > 0) {
+                body.writeBytes(chunk);
             }
         } else if (head.header("content-length") != null) {
             body.writeBytes(in.readNBytes(Integer.parseInt(head.header("content-length"))));
@@ -160,6 +165,18 @@ public final class RawHttp implements AutoCloseable {
             body.writeBytes(in.readAllBytes());
         }
         return new Response(head.status(), head.version(), head.headers(), body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Sends another request on the same (kept-alive) connection; its response is read as the first was. */
+    public RawHttp again(String method, String path, Map<String, String> headers, String httpVersion, URI base)
+            throws IOException {
+        head = null;
+        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/").append(httpVersion)
+                .append("\r\nHost: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+        headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        request.append("\r\n");
+        write(request.toString().getBytes(StandardCharsets.UTF_8));
+        return this;
     }
 
     /** Writes raw bytes on the connection (after an upgrade). */
