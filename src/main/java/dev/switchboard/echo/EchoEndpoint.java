@@ -30,7 +30,7 @@ public class EchoEndpoint {
     public void onOpen(Session session, EndpointConfig config) {
         connection = WebSocketConnection.open(session, config);
         inbound = dev.switchboard.security.InboundRate.forEndpoint(config, connection.info().remoteAddress());
-        LOG.info(() -> "echo " + session.getId() + " opened from " + connection.info().remoteAddress());
+        LOG.fine(() -> "echo " + session.getId() + " opened from " + connection.info().remoteAddress());
     }
 
     @OnMessage
@@ -68,7 +68,7 @@ public class EchoEndpoint {
         if (connection != null) {
             connection.onClose();
         }
-        LOG.info(() -> "echo " + session.getId() + " closed: " + reason.getCloseCode().getCode() + " "
+        LOG.fine(() -> "echo " + session.getId() + " closed: " + reason.getCloseCode().getCode() + " "
                 + reason.getReasonPhrase());
     }
 

@@ -45,7 +45,7 @@ public final class HandshakeInterceptors {
                 try {
                     interceptor.afterHandshake(handshake, accepted);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "handshake interceptor " + interceptor.getClass().getName()
+                    LOG.log(failures.level(Level.WARNING), "handshake interceptor " + interceptor.getClass().getName()
                             + " threw after the handshake", e);
                 }
             }
@@ -54,6 +54,8 @@ public final class HandshakeInterceptors {
 
     private final List<HandshakeInterceptor> interceptors;
     private final LongAdder refused = new LongAdder();
+    /** An interceptor's bug, triggered by requests: loud twenty times, then FINE. */
+    private final dev.switchboard.session.LogLimit failures = new dev.switchboard.session.LogLimit(20);
 
     public HandshakeInterceptors(List<HandshakeInterceptor> interceptors) {
         this.interceptors = List.copyOf(interceptors);
@@ -89,7 +91,8 @@ public final class HandshakeInterceptors {
                 return null;
             } catch (RuntimeException e) {
                 refused.increment();
-                LOG.log(Level.WARNING, "handshake interceptor " + interceptor.getClass().getName() + " failed", e);
+                LOG.log(failures.level(Level.WARNING), "handshake interceptor " + interceptor.getClass().getName()
+                        + " failed", e);
                 run.after(false);
                 response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
                 return null;

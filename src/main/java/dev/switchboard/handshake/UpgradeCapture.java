@@ -33,6 +33,8 @@ public final class UpgradeCapture extends HttpFilter {
     }
 
     private static final ThreadLocal<UpgradeRequest> CURRENT = new ThreadLocal<>();
+    /** A refused origin is logged at INFO a hundred times a JVM, then at FINE: clients choose how often. */
+    private static final dev.switchboard.session.LogLimit REFUSALS = new dev.switchboard.session.LogLimit(100);
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(UpgradeCapture.class.getName());
 
     static UpgradeRequest current() {
@@ -60,7 +62,7 @@ public final class UpgradeCapture extends HttpFilter {
             return true;
         }
         request.policy().refuseOrigin();
-        LOG.info(() -> "WebSocket handshake from origin " + origin + " (Host " + request.host() + ", address "
+        LOG.log(REFUSALS.level(java.util.logging.Level.INFO), () -> "WebSocket handshake from origin " + origin + " (Host " + request.host() + ", address "
                 + request.remoteAddress() + ") refused by policy: " + request.policy().origins());
         return false;
     }

@@ -383,7 +383,7 @@ public final class Hixie76Connection implements HttpUpgradeHandler, ReadListener
             outbound.abort();
         }
         if (writer != null && !writer.end(new java.io.IOException("connection ended"))) {
-            LOG.warning(() -> id + ": a write was still in progress when the connection ended");
+            LOG.fine(() -> id + ": a write was still in progress when the connection ended");
         }
         if (server != null) {
             server.untrack(this);

@@ -129,7 +129,7 @@ final class Receiver implements OutboundSink, AsyncListener {
         }
         LOG.log(Level.FINE, () -> "SockJS " + name + " response ended: " + cause);
         if (!writer.end(cause)) {
-            LOG.warning(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
+            LOG.fine(() -> "SockJS " + name + ": a write was still in progress when the container ended the response");
         }
         Outbound outbound = attachedTo;
         if (outbound != null) {

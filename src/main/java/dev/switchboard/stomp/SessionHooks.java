@@ -21,6 +21,8 @@ import java.util.logging.Logger;
 final class SessionHooks implements MessagingSession {
 
     private static final Logger LOG = Logger.getLogger(SessionHooks.class.getName());
+    /** The application's bugs, triggered by clients: loud twenty times a JVM, then FINE. */
+    private static final dev.switchboard.session.LogLimit FAILURES = new dev.switchboard.session.LogLimit(20);
 
     private final StompSession session;
     private final Connection connection;
@@ -86,7 +88,7 @@ final class SessionHooks implements MessagingSession {
                 return e.getMessage() == null ? "refused" : e.getMessage();
             } catch (RuntimeException e) {
                 server.metrics().interceptorRefusals.increment();
-                LOG.log(Level.WARNING, "inbound interceptor " + interceptor.getClass().getName() + " failed on "
+                LOG.log(FAILURES.level(Level.WARNING), "inbound interceptor " + interceptor.getClass().getName() + " failed on "
                         + frame.command(), e);
                 return "the server could not check this frame";
             }
@@ -122,7 +124,7 @@ final class SessionHooks implements MessagingSession {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "session listener " + listener.getClass().getName() + " threw", e);
+            LOG.log(FAILURES.level(Level.WARNING), "session listener " + listener.getClass().getName() + " threw", e);
         }
     }
 

@@ -51,6 +51,51 @@ class ChatBrowserIT {
         chat("sockjs:xhr-polling", "polling-room");
     }
 
+    /**
+     * The chat page cannot be framed by another origin (clickjacking: its Content-Security-Policy
+     * says {@code frame-ancestors 'self'}, X-Frame-Options SAMEORIGIN), while its own origin may.
+     */
+    @Test
+    void thePageIsNotFramableByAnotherOrigin() throws Exception {
+        ChromeDriver browser = SockJsBrowserIT.chromium();
+        // another origin: a page on another port of this machine (a server of the test's own)
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        String page = base.toString();
+        other.createContext("/framer", exchange -> {
+            byte[] body = ("<!doctype html><html><body><iframe id='f' src='" + page + "'></iframe></body></html>")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html;charset=UTF-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        other.start();
+        try {
+            browser.get("http://127.0.0.1:" + other.getAddress().getPort() + "/framer");
+            await(() -> Boolean.TRUE.equals(browser.executeScript("return document.getElementById('f') !== null")),
+                    () -> "the framing page");
+            browser.switchTo().frame("f");
+            // wait for the frame to have loaded something: the page, or the browser's refusal
+            await(() -> Boolean.TRUE.equals(browser.executeScript("return document.readyState === 'complete'"
+                    + " && location.href !== 'about:blank'")), () -> "the frame loaded");
+            String framed = browser.getPageSource() + " " + browser.executeScript("return location.href");
+            browser.switchTo().defaultContent();
+            assertTrue(!framed.contains("Switchboard chat"), "another origin sees no chat page in its frame: "
+                    + framed.substring(0, Math.min(300, framed.length())));
+
+            browser.get(page);
+            browser.executeScript("const f = document.createElement('iframe'); f.id = 'self'; f.src = arguments[0];"
+                    + " document.body.appendChild(f);", page);
+            await(() -> Boolean.TRUE.equals(browser.executeScript("const d = document.getElementById('self')"
+                    + ".contentDocument; return d !== null && d.title === 'Switchboard chat';")),
+                    () -> "the page framed by its own origin");
+        } finally {
+            browser.quit();
+            other.stop(0);
+        }
+    }
+
     /** Markup in a nickname and a message (the XSS strings of issue 15) shows as text and runs nothing. */
     @Test
     void markupInNicknamesAndMessagesStaysInertText() throws Exception {
