@@ -2,6 +2,7 @@ package dev.switchboard.api;
 
 import java.security.Principal;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One client's messaging session (a STOMP session over WebSocket or SockJS), as handlers,
@@ -27,6 +28,15 @@ public interface MessagingSession {
      * the session's own and safe to use from any thread).
      */
     Map<String, Object> attributes();
+
+    /**
+     * The user's roles: from a bearer token's roles claim ({@code jwt.roles.claim}); empty for an
+     * anonymous session or one whose user came from a password or the container's login.
+     */
+    Set<String> roles();
+
+    /** Every claim of the user's bearer token (the JWT's claim set); empty without a token. */
+    Map<String, Object> claims();
 
     /** The client's address as the container saw it at the handshake, or null. */
     String remoteAddress();

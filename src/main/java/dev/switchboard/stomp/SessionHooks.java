@@ -68,6 +68,17 @@ final class SessionHooks implements MessagingSession {
     }
 
     @Override
+    public java.util.Set<String> roles() {
+        return session.principal() instanceof dev.switchboard.security.TokenPrincipal token ? token.roles()
+                : java.util.Set.of();
+    }
+
+    @Override
+    public Map<String, Object> claims() {
+        return session.principal() instanceof dev.switchboard.security.TokenPrincipal token ? token.claims() : Map.of();
+    }
+
+    @Override
     public String remoteAddress() {
         ConnectionInfo info = connection.info();
         return info == null ? null : info.remoteAddress();

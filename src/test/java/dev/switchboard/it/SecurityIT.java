@@ -46,7 +46,8 @@ class SecurityIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.switchboard("secure", Map.of("switchboard.jwt.secret", SECRET,
-                "switchboard.jwt.audience", "switchboard", "switchboard.jwt.clock.skew", "0s"));
+                "switchboard.jwt.audience", "switchboard", "switchboard.jwt.clock.skew", "0s", "switchboard.jwt.cookie",
+                "access")).addClasses(dev.switchboard.it.app.Me.class);
     }
 
     @ArquillianResource
@@ -57,7 +58,7 @@ class SecurityIT {
     }
 
     static String token(String user, Duration life, String audience) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(user).audience(audience)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(user).audience(audience).claim("dept", "ops")
                 .claim("roles", List.of("trader")).expirationTime(Date.from(Instant.now().plus(life))).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(SECRET.getBytes()));
@@ -162,5 +163,16 @@ class SecurityIT {
         String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, node.exitValue(), output);
         assertTrue(output.contains("ALL PASSED") && !output.contains("FAIL"), output);
+    }
+
+    @Test
+    void aTokenInTheConfiguredCookieWorksAndHandlersSeeItsRolesAndClaims() throws Exception {
+        try (StompTestClient c = StompTestClient.open(stomp(""), Map.of("Cookie", "access=" + token("gil")))) {
+            assertEquals("gil", connect(c).header("user-name"));
+            c.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "me", "destination", "/user/queue/me", "receipt", "r"));
+            c.expect(StompCommand.RECEIPT);
+            c.send(StompFrame.of(StompCommand.SEND, "destination", "/app/me"));
+            assertEquals("gil [trader] dept=ops", c.expect(StompCommand.MESSAGE).bodyText());
+        }
     }
 }

@@ -215,6 +215,16 @@ class ApplicationRouterTest {
         public String remoteAddress() {
             return "127.0.0.1";
         }
+
+        @Override
+        public java.util.Set<String> roles() {
+            return principal instanceof dev.switchboard.security.TokenPrincipal t ? t.roles() : java.util.Set.of();
+        }
+
+        @Override
+        public Map<String, Object> claims() {
+            return Map.of();
+        }
     }
 
     private static Session alice(String sessionId) {
