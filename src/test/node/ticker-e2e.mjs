@@ -3,23 +3,15 @@
 // Prints one line per check ("ok <name>" or "FAIL <name>: why") and exits 0 only when all pass.
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
+import { bound, check, crashed, finish, inbox } from './checks.mjs';
 
 const url = process.argv[2];
 if (!url) {
   console.error('usage: node ticker-e2e.mjs <ws-url>');
   process.exit(2);
 }
-setTimeout(() => { console.log('FAIL timeout: the run took over 30 s'); process.exit(1); }, 30000).unref();
+bound(30);
 
-let failures = 0;
-function check(name, condition, detail) {
-  if (condition) {
-    console.log(`ok ${name}`);
-  } else {
-    failures++;
-    console.log(`FAIL ${name}: ${detail ?? ''}`);
-  }
-}
 
 function connect(query = '') {
   return new Promise((resolve, reject) => {
@@ -35,23 +27,6 @@ function connect(query = '') {
   });
 }
 
-function inbox() {
-  const items = [];
-  let waiter = null;
-  return {
-    push(m) { items.push(m); if (waiter) { const w = waiter; waiter = null; w(); } },
-    async next(ms = 5000) {
-      const end = Date.now() + ms;
-      while (items.length === 0) {
-        const left = end - Date.now();
-        if (left <= 0) return null;
-        await new Promise((r) => { waiter = r; setTimeout(r, left); });
-      }
-      return items.shift();
-    },
-    size() { return items.length; },
-  };
-}
 
 function receipt(client, id) {
   return new Promise((resolve) => client.watchForReceipt(id, resolve));
@@ -154,8 +129,6 @@ try {
 
   await watcher.deactivate();
 } catch (e) {
-  failures++;
-  console.log(`FAIL run: ${e.stack ?? e}`);
+  crashed(e);
 }
-console.log(failures === 0 ? 'ALL PASSED' : `${failures} FAILED`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

@@ -5,24 +5,16 @@
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import SockJS from 'sockjs-client';
+import { bound, check, crashed, finish, inbox } from './checks.mjs';
 
 const [base, good, expired] = process.argv.slice(2);
 if (!expired) {
   console.error('usage: node token-e2e.mjs <base-url> <good-token> <expired-token>');
   process.exit(2);
 }
-setTimeout(() => { console.log('FAIL timeout: the run took over 40 s'); process.exit(1); }, 40000).unref();
+bound(40);
 const wsBase = base.replace(/^http/, 'ws');
 
-let failures = 0;
-function check(name, condition, detail) {
-  if (condition) {
-    console.log(`ok ${name}`);
-  } else {
-    failures++;
-    console.log(`FAIL ${name}: ${detail ?? ''}`);
-  }
-}
 
 // resolves with {connected: frame} or {error: frame} or {closed: event}
 function attempt(factory, connectHeaders = {}) {
@@ -72,8 +64,6 @@ try {
       r.error?.body === 'invalid token: expired', JSON.stringify(r.error?.headers ?? r));
   }
 } catch (e) {
-  failures++;
-  console.log(`FAIL run: ${e.stack ?? e}`);
+  crashed(e);
 }
-console.log(failures === 0 ? 'ALL PASSED' : `${failures} FAILED`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

@@ -46,10 +46,13 @@ class SockJsBrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        WebArchive war = Deployments.switchboard("sockjs-browser", Map.of());
+        return withBrowserPage(Deployments.switchboard("sockjs-browser", Map.of()));
+    }
+
+    /** Adds the test page and the npm packages it loads (as npm installed them for the tests) under {@code browser/}. */
+    static WebArchive withBrowserPage(WebArchive war) {
         war.addAsWebResource(new File("src/test/resources/browser/sockjs-stomp.html"), "browser/sockjs-stomp.html");
         war.addAsWebResource(new File("src/test/resources/browser/sockjs-stomp.js"), "browser/sockjs-stomp.js");
-        // the npm packages themselves, as npm installed them for the tests
         war.addAsWebResource(new File("src/test/node/node_modules/sockjs-client/dist/sockjs.min.js"), "browser/sockjs.min.js");
         war.addAsWebResource(new File("src/test/node/node_modules/@stomp/stompjs/bundles/stomp.umd.min.js"),
                 "browser/stomp.umd.min.js");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -42,14 +41,7 @@ class TickerIT {
     @Test
     void theExampleApplicationWorksThroughStompJs() throws Exception {
         String url = base.toString().replaceFirst("^http", "ws") + "stomp";
-        Process node = new ProcessBuilder("node", "ticker-e2e.mjs", url)
-                .directory(new File("src/test/node"))
-                .redirectErrorStream(true)
-                .start();
-        assertTrue(node.waitFor(60, TimeUnit.SECONDS), "ticker run did not end within 60 s");
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, node.exitValue(), output);
-        assertTrue(output.contains("ALL PASSED") && !output.contains("FAIL"), output);
+        NodeScript.run("ticker-e2e.mjs", url);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.Deployments;
-import java.io.File;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
@@ -29,13 +28,8 @@ class TokenBrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        WebArchive war = Deployments.switchboard("token-browser", Map.of("switchboard.jwt.secret", SecurityIT.SECRET));
-        war.addAsWebResource(new File("src/test/resources/browser/sockjs-stomp.html"), "browser/sockjs-stomp.html");
-        war.addAsWebResource(new File("src/test/resources/browser/sockjs-stomp.js"), "browser/sockjs-stomp.js");
-        war.addAsWebResource(new File("src/test/node/node_modules/sockjs-client/dist/sockjs.min.js"), "browser/sockjs.min.js");
-        war.addAsWebResource(new File("src/test/node/node_modules/@stomp/stompjs/bundles/stomp.umd.min.js"),
-                "browser/stomp.umd.min.js");
-        return war;
+        return SockJsBrowserIT.withBrowserPage(Deployments.switchboard("token-browser",
+                Map.of("switchboard.jwt.secret", SecurityIT.SECRET)));
     }
 
     @ArquillianResource
