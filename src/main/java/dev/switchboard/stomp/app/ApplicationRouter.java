@@ -67,9 +67,6 @@ public final class ApplicationRouter implements Messaging {
     private record Mapping(Kind kind, HandlerMethod method) {
     }
 
-    private record ExceptionHandler(Class<? extends Throwable> type, HandlerMethod method) {
-    }
-
     private final Broker broker;
     private final Payloads payloads;
     private final PayloadValidation validation = new PayloadValidation();
@@ -77,8 +74,7 @@ public final class ApplicationRouter implements Messaging {
     private final String errorDestination;
     private final Counters counters = new Counters();
     private volatile List<Mapping> mappings = List.of();
-    private final Map<Class<?>, List<ExceptionHandler>> exceptionHandlers = new ConcurrentHashMap<>();
-    private volatile List<ExceptionHandler> globalExceptionHandlers = List.of();
+    private final ExceptionHandlers exceptionHandlers = new ExceptionHandlers();
     private final Set<String> failuresLogged = ConcurrentHashMap.newKeySet();
 
     /**
@@ -103,7 +99,7 @@ public final class ApplicationRouter implements Messaging {
         String[] prefixes = classMapping == null || classMapping.value().length == 0 ? new String[] {""}
                 : classMapping.value();
         List<Mapping> found = new ArrayList<>();
-        List<ExceptionHandler> handlers = new ArrayList<>();
+        List<ExceptionHandlers.Handler> handlers = new ArrayList<>();
         for (Method method : type.getMethods()) {
             if (Modifier.isStatic(method.getModifiers())) {
                 continue;
@@ -129,9 +125,9 @@ public final class ApplicationRouter implements Messaging {
                 }
             }
             if (onException != null) {
-                for (Class<? extends Throwable> t : handledTypes(method, onException)) {
-                    handlers.add(new ExceptionHandler(t, new HandlerMethod(handler, method, DestinationTemplate.of("/"),
-                            payloads, this, validation)));
+                for (Class<? extends Throwable> t : ExceptionHandlers.handledTypes(method, onException)) {
+                    handlers.add(new ExceptionHandlers.Handler(t, new HandlerMethod(handler, method,
+                            DestinationTemplate.of("/"), payloads, this, validation)));
                 }
             }
         }
@@ -152,13 +148,7 @@ public final class ApplicationRouter implements Messaging {
         }
         all.sort(Comparator.comparingInt((Mapping m) -> -m.method().template().specificity()));
         mappings = List.copyOf(all);
-        if (found.isEmpty()) {
-            List<ExceptionHandler> global = new ArrayList<>(globalExceptionHandlers);
-            global.addAll(handlers);
-            globalExceptionHandlers = List.copyOf(global);
-        } else if (!handlers.isEmpty()) {
-            exceptionHandlers.put(handler.getClass(), List.copyOf(handlers));
-        }
+        exceptionHandlers.add(handler.getClass(), handlers, found.isEmpty());
     }
 
     /**
@@ -171,24 +161,6 @@ public final class ApplicationRouter implements Messaging {
             t = t.getSuperclass();
         }
         return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Class<? extends Throwable>> handledTypes(Method method, MessageExceptionHandler annotation) {
-        if (annotation.value().length > 0) {
-            return List.of(annotation.value());
-        }
-        List<Class<? extends Throwable>> types = new ArrayList<>();
-        for (Class<?> p : method.getParameterTypes()) {
-            if (Throwable.class.isAssignableFrom(p)) {
-                types.add((Class<? extends Throwable>) p);
-            }
-        }
-        if (types.isEmpty()) {
-            throw new IllegalArgumentException(method.getDeclaringClass().getName() + "." + method.getName()
-                    + ": @MessageExceptionHandler names its exception types or takes one as a parameter");
-        }
-        return types;
     }
 
     /** The mapped destinations, for the log. */
@@ -303,11 +275,7 @@ public final class ApplicationRouter implements Messaging {
 
     /** A handler threw: its class's exception handler answers, else a global one, else the error destination. */
     private void failed(HandlerMethod hm, HandlerMethod.Call call, Throwable failure) {
-        ExceptionHandler handler = exceptionHandler(exceptionHandlers.getOrDefault(hm.target().getClass(), List.of()),
-                failure);
-        if (handler == null) {
-            handler = exceptionHandler(globalExceptionHandlers, failure);
-        }
+        ExceptionHandlers.Handler handler = exceptionHandlers.find(hm.target().getClass(), failure);
         if (handler != null) {
             counters.exceptionsHandled.increment();
             logFailure(hm, failure, Level.FINE);
@@ -332,24 +300,6 @@ public final class ApplicationRouter implements Messaging {
         }
         logFailure(hm, failure, Level.WARNING);
         refuse(call.request(), "the handler for " + call.request().destination() + " failed");
-    }
-
-    private static ExceptionHandler exceptionHandler(List<ExceptionHandler> handlers, Throwable failure) {
-        ExceptionHandler best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (ExceptionHandler h : handlers) {
-            int distance = 0;
-            for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass(), distance++) {
-                if (c == h.type()) {
-                    if (distance < bestDistance) {
-                        best = h;
-                        bestDistance = distance;
-                    }
-                    break;
-                }
-            }
-        }
-        return best;
     }
 
     /**
