@@ -16,11 +16,21 @@ final class SettingValues {
     private SettingValues() {
     }
 
-    /** "65536", "64k", "64KiB", "1m", "1MiB": binary multiples. */
+    /**
+     * "65536b", "64k", "64KiB", "1m", "1MiB": binary multiples. A bare number is refused (is 300 bytes
+     * or kilobytes meant?), except 0.
+     */
     static int size(String text) {
+        return size(text, true);
+    }
+
+    private static int size(String text, boolean unitRequired) {
         Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("not a size (write 65536, 64KiB or 1MiB)");
+            throw new IllegalArgumentException("not a size (write 65536b, 64KiB or 1MiB)");
+        }
+        if (unitRequired && m.group(2) == null && Long.parseLong(m.group(1)) != 0) {
+            throw new IllegalArgumentException("a size needs its unit: " + text + "b, " + text + "KiB or " + text + "MiB?");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2);
@@ -64,8 +74,8 @@ final class SettingValues {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a rate (write 100/s, 100/s,400 for bursts of 400, 4MiB/s, or 0 for none)");
         }
-        long rate = size(m.group(1));
-        long burst = m.group(2) == null ? rate : size(m.group(2));
+        long rate = size(m.group(1), false);
+        long burst = m.group(2) == null ? rate : size(m.group(2), false);
         if (rate < 1 || burst < 1) {
             throw new IllegalArgumentException("a rate and its burst are at least 1 (0 alone: no limit)");
         }
@@ -73,10 +83,15 @@ final class SettingValues {
     }
 
     /** "250ms", "30s", "5m", "1h"; a bare number is milliseconds. */
+    /** "250ms", "30s", "5m", "1h". A bare number is refused (is 300 milliseconds or seconds meant?), except 0. */
     static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration (write 250ms, 30s, 5m or 1h)");
+        }
+        if (m.group(2) == null && Long.parseLong(m.group(1)) != 0) {
+            throw new IllegalArgumentException("a duration needs its unit: " + text + "ms, " + text + "s, " + text
+                    + "m or " + text + "h?");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);

@@ -327,6 +327,11 @@ public final class Settings {
         for (String name : systemProperties.stringPropertyNames()) {
             warnIfUnknown(name, "system property");
         }
+        for (String name : environment.keySet()) {
+            if (name.startsWith("SWITCHBOARD_") && ALL.stream().noneMatch(s -> s.environmentName().equals(name))) {
+                LOG.warning(() -> "Ignoring environment variable " + name + ": Switchboard has no such setting");
+            }
+        }
         return new Settings(values);
     }
 

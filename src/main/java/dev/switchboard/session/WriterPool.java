@@ -66,8 +66,30 @@ public final class WriterPool implements Executor, AutoCloseable {
         watchdog.start();
     }
 
+    /**
+     * A writer thread, with one slot for a cache its writes keep (SockJS's escaped shared parts):
+     * owned by the deployment and gone with it, where a ThreadLocal on a container thread would
+     * outlive the application (Tomcat reports such a leak on undeploy).
+     */
+    public static final class WriterThread extends Thread {
+        private Object scratch;
+
+        WriterThread(Runnable task, String name) {
+            super(task, name);
+        }
+
+        /** This thread's cache of the given kind, made on first use. */
+        @SuppressWarnings("unchecked")
+        public <T> T scratch(Class<T> kind, java.util.function.Supplier<T> make) {
+            if (!kind.isInstance(scratch)) {
+                scratch = make.get();
+            }
+            return (T) scratch;
+        }
+    }
+
     private void start(Worker worker, String threadName) {
-        Thread t = new Thread(() -> work(worker), threadName);
+        Thread t = new WriterThread(() -> work(worker), threadName);
         t.setDaemon(true);
         worker.thread = t;
         workers.add(worker);

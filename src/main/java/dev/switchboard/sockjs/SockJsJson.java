@@ -64,8 +64,9 @@ final class SockJsJson {
     /**
      * Escapes a message given in parts (no quotes). With three parts or more it is a fanned-out
      * message: the first and last parts are shared by all its recipients (pre-encoded once), so
-     * their escaped forms are kept per thread and escaped once, not once per recipient; the
-     * recipient's own parts in between are escaped each time.
+     * on a writer thread their escaped forms are kept and escaped once, not once per recipient;
+     * the recipient's own parts in between are escaped each time. Other threads (a container's
+     * request thread) keep nothing: a cache there would outlive the application.
      */
     static void escapeParts(StringBuilder out, String... parts) {
         if (parts.length < 3) {
@@ -74,9 +75,10 @@ final class SockJsJson {
             }
             return;
         }
-        EscapeCache cache = ESCAPED.get();
+        EscapeCache cache = Thread.currentThread() instanceof dev.switchboard.session.WriterPool.WriterThread writer
+                ? writer.scratch(EscapeCache.class, EscapeCache::new) : null;
         for (int i = 0; i < parts.length; i++) {
-            if (i == 0 || i == parts.length - 1) {
+            if ((i == 0 || i == parts.length - 1) && cache != null) {
                 out.append(cache.escaped(parts[i]));
             } else {
                 escapeInto(out, parts[i]);
@@ -107,8 +109,6 @@ final class SockJsJson {
             return result;
         }
     }
-
-    private static final ThreadLocal<EscapeCache> ESCAPED = ThreadLocal.withInitial(EscapeCache::new);
 
     static String quote(CharSequence text) {
         StringBuilder out = new StringBuilder(text.length() + 16);

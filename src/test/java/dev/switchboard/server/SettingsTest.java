@@ -96,7 +96,7 @@ class SettingsTest {
     @Test
     void valuesOutOfRangeAreRefused() {
         assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null, Map.of(),
-                props("switchboard.websocket.buffer.size", "10")));
+                props("switchboard.websocket.buffer.size", "10b")));
         assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null, Map.of(),
                 props("switchboard.text.message.max", "4GiB")));
         InvalidSettingException origins = assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null,
@@ -134,5 +134,20 @@ class SettingsTest {
             assertEquals(false, settings.get(Settings.STOMP_ANONYMOUS), doc);
             assertTrue(settings.get(SecuritySettings.JWT_JWKS).startsWith("https://"), doc);
         }
+    }
+
+    /** Is 300 milliseconds or seconds meant, bytes or kilobytes? A bare number says neither. */
+    @Test
+    void aBareNumberIsNoDurationOrSizeAndTheErrorShowsTheUnits() {
+        InvalidSettingException timeout = assertThrows(InvalidSettingException.class, () -> Settings.load(n -> null,
+                Map.of("SWITCHBOARD_SEND_TIMEOUT", "300"), new java.util.Properties()));
+        assertTrue(timeout.getMessage().contains("300ms, 300s, 300m or 300h?")
+                && timeout.getMessage().contains("environment variable SWITCHBOARD_SEND_TIMEOUT"), timeout.getMessage());
+        InvalidSettingException size = assertThrows(InvalidSettingException.class, () -> Settings.load(
+                n -> n.equals("switchboard.text.message.max") ? "65536" : null, Map.of(), new java.util.Properties()));
+        assertTrue(size.getMessage().contains("65536b, 65536KiB or 65536MiB?")
+                && size.getMessage().contains("context-param"), size.getMessage());
+        Settings zero = Settings.load(n -> null, Map.of("SWITCHBOARD_IDLE_TIMEOUT", "0"), new java.util.Properties());
+        assertEquals(Duration.ZERO, zero.get(Settings.IDLE_TIMEOUT), "0 needs no unit");
     }
 }
