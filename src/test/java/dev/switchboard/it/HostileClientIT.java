@@ -43,9 +43,9 @@ class HostileClientIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.switchboard("hostile", Map.ofEntries(
-                Map.entry("switchboard.memory.budget", NODE_BUDGET + ""),
-                Map.entry("switchboard.memory.budget.address", ADDRESS_BUDGET + ""),
-                Map.entry("switchboard.memory.budget.session", SESSION_BUDGET + ""),
+                Map.entry("switchboard.memory.budget", NODE_BUDGET + "b"),
+                Map.entry("switchboard.memory.budget.address", ADDRESS_BUDGET + "b"),
+                Map.entry("switchboard.memory.budget.session", SESSION_BUDGET + "b"),
                 Map.entry("switchboard.destinations.per.address.max", "50"),
                 Map.entry("switchboard.connections.per.address.max", "20"),
                 Map.entry("switchboard.handshake.rate", "20/s,30"),
