@@ -68,6 +68,8 @@ public final class Bootstrap implements ServletContextListener {
      */
     public static final String MESSAGING = dev.switchboard.api.Messaging.class.getName();
 
+    private static final String JMX = DeploymentMBean.class.getName();
+
     /** Servlet context attribute: who may read {@code /stats}. */
     static final String STATS_ACCESS = StatsAccess.class.getName();
 
@@ -176,6 +178,10 @@ public final class Bootstrap implements ServletContextListener {
         context.setAttribute(JSONB, jsonb);
         context.setAttribute(PARTS, parts);
         context.setAttribute(MESSAGING, stomp.router());
+        DeploymentMBean jmx = DeploymentMBean.register(context, registry);
+        if (jmx != null) {
+            context.setAttribute(JMX, jmx);
+        }
         List<String> described = parts.describe();
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
                 + ", container buffers " + buffer + " bytes; endpoints " + settings.get(ApplicationSettings.ENDPOINTS)
@@ -295,6 +301,10 @@ public final class Bootstrap implements ServletContextListener {
             context.removeAttribute(PARTS);
         }
         context.removeAttribute(MESSAGING);
+        if (context.getAttribute(JMX) instanceof DeploymentMBean jmx) {
+            jmx.unregister();
+            context.removeAttribute(JMX);
+        }
         context.removeAttribute(STATS_ACCESS);
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);

@@ -38,7 +38,6 @@ public final class StatsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         SessionRegistry registry = (SessionRegistry) getServletContext().getAttribute(Bootstrap.REGISTRY);
-        HandshakePolicy handshake = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
         Map<String, Object> body = new LinkedHashMap<>();
         if ("/health".equals(request.getServletPath())) {
             body.put("status", registry == null ? "DOWN" : "UP");
@@ -55,36 +54,43 @@ public final class StatsServlet extends HttpServlet {
                 response.getWriter().write(refusal.reason() + "\n");
                 return;
             }
-            body.put("connections", registry == null ? Map.of() : registry.counters());
-            if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
-                body.put("stomp", stomp.stats());
-            }
-            if (getServletContext().getAttribute(dev.switchboard.chat.ChatService.KEY)
-                    instanceof dev.switchboard.chat.ChatService chat) {
-                body.put("chat", chat.stats());
-            }
-            if (getServletContext().getAttribute(dev.switchboard.sockjs.SockJsServer.KEY)
-                    instanceof dev.switchboard.sockjs.SockJsServer sockjs) {
-                body.put("sockjs", sockjs.stats());
-            }
-            body.put("handshake", handshake == null ? Map.of() : Map.of("refusedOrigin", handshake.refusedOrigins(),
-                    "tokensRefused", handshake.identity().refused(),
-                    "interceptorRefusals", handshake.interceptors().refused()));
-            Map<String, Object> limits = new LinkedHashMap<>();
-            if (getServletContext().getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
-                limits.put("memory", stomp.budget().stats());
-            }
-            if (handshake != null) {
-                limits.put("connections", handshake.admission().stats());
-            }
-            body.put("limits", limits);
-            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));
+            body.putAll(snapshot(getServletContext()));
         }
         response.setStatus(registry == null ? 503 : 200);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().write(jsonb.toJson(body));
+    }
+
+    /** The figures /stats shows (and the JMX bean): connections, STOMP, chat, SockJS, handshake, limits, heap. */
+    static Map<String, Object> snapshot(jakarta.servlet.ServletContext context) {
+        SessionRegistry registry = (SessionRegistry) context.getAttribute(Bootstrap.REGISTRY);
+        HandshakePolicy handshake = (HandshakePolicy) context.getAttribute(HandshakePolicy.ATTRIBUTE);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("connections", registry == null ? Map.of() : registry.counters());
+        if (context.getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
+            body.put("stomp", stomp.stats());
+        }
+        if (context.getAttribute(dev.switchboard.chat.ChatService.KEY) instanceof dev.switchboard.chat.ChatService chat) {
+            body.put("chat", chat.stats());
+        }
+        if (context.getAttribute(dev.switchboard.sockjs.SockJsServer.KEY) instanceof dev.switchboard.sockjs.SockJsServer sockjs) {
+            body.put("sockjs", sockjs.stats());
+        }
+        body.put("handshake", handshake == null ? Map.of() : Map.of("refusedOrigin", handshake.refusedOrigins(),
+                "tokensRefused", handshake.identity().refused(),
+                "interceptorRefusals", handshake.interceptors().refused()));
+        Map<String, Object> limits = new LinkedHashMap<>();
+        if (context.getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
+            limits.put("memory", stomp.budget().stats());
+        }
+        if (handshake != null) {
+            limits.put("connections", handshake.admission().stats());
+        }
+        body.put("limits", limits);
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));
+        return body;
     }
 }

@@ -140,6 +140,26 @@ public final class SessionRegistry {
         return open.size();
     }
 
+    /** The open connections, one line each: id, address, user (for an admin's listing). */
+    public java.util.List<String> describe() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Connection c : open.values()) {
+            out.add(c.id() + " " + addressOf(c) + " " + (c.principal() == null ? "-" : c.principal().getName()));
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /** Closes one open connection (an admin's decision); false when there is no such connection. */
+    public boolean close(String id, CloseReason reason) {
+        Connection c = open.get(id);
+        if (c == null || !c.isOpen()) {
+            return false;
+        }
+        c.close(reason);
+        return true;
+    }
+
     /** Closes every open connection with 1001; called when the deployment stops. */
     public void closeAll(String reason) {
         CloseReason going = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, reason);

@@ -1,0 +1,68 @@
+package dev.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.Deployments;
+import dev.switchboard.testing.StompTestClient;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The deployment's JMX bean, read through the platform MBean server as jconsole would (the
+ * embedded Tomcat runs in this JVM): the /stats figures as attributes, the open connections,
+ * closing one, and a logger's level.
+ */
+@ExtendWith(ArquillianExtension.class)
+class JmxIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.switchboard("jmx", Map.of());
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void anAdminReadsTheFiguresListsAndClosesConnectionsAndSetsALogLevel() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("dev.switchboard:type=Deployment,context=" + ObjectName.quote("/jmx"));
+        assertTrue(jmx.isRegistered(name), "registered: " + jmx.queryNames(new ObjectName("dev.switchboard:*"), null));
+        URI stomp = URI.create(base.toString().replaceFirst("^http", "ws") + "stomp");
+        try (StompTestClient c = StompTestClient.connect(stomp)) {
+            assertEquals(1L, jmx.getAttribute(name, "stomp.sessions"));
+            assertTrue(((Long) jmx.getAttribute(name, "stomp.connects")) >= 1);
+            assertTrue(Arrays.stream(jmx.getMBeanInfo(name).getAttributes()).anyMatch(a -> a.getName().equals("jvm.heapUsed")));
+            String[] open = (String[]) jmx.invoke(name, "connections", new Object[0], new String[0]);
+            assertEquals(1, open.length, Arrays.toString(open));
+            String id = open[0].split(" ")[0];
+            assertEquals(Boolean.TRUE, jmx.invoke(name, "closeConnection", new Object[] {id},
+                    new String[] {String.class.getName()}));
+            assertEquals(1008, c.socket().awaitClose(Duration.ofSeconds(5)).code());
+            Await.until("the session ended", Duration.ofSeconds(5),
+                    () -> (Long) jmx.getAttribute(name, "stomp.sessions") == 0L);
+            assertEquals(Boolean.FALSE, jmx.invoke(name, "closeConnection", new Object[] {id},
+                    new String[] {String.class.getName()}), "no such connection any more");
+        }
+        jmx.invoke(name, "setLogLevel", new Object[] {"dev.switchboard.broker", "fine"},
+                new String[] {String.class.getName(), String.class.getName()});
+        assertEquals(Level.FINE, Logger.getLogger("dev.switchboard.broker").getLevel());
+        assertTrue(((Long) jmx.getAttribute(name, "connections.closed")) >= 1);
+    }
+}
