@@ -39,6 +39,7 @@ public final class Admission {
         }
     }
 
+    private volatile boolean draining;
     private final Limits limits;
     private final SessionRegistry registry;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
@@ -59,6 +60,15 @@ public final class Admission {
      * Admits a new connection from {@code address}, or answers the request with 503 or 429 and
      * returns false.
      */
+    /** From now on no connection opens (the server is about to stop); /health says DOWN. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
     public boolean admit(String address, HttpServletResponse response) throws IOException {
         String refusal = refusal(address);
         if (refusal == null) {
@@ -74,6 +84,10 @@ public final class Admission {
     /** Null when a connection from {@code address} may open now, else why not (counted). */
     String refusal(String address) {
         String key = address == null ? "unknown" : address;
+        if (draining) {
+            refusedFull.increment();
+            return "server draining: it is about to stop, connect to another";
+        }
         if (registry.openOrOpening() >= limits.connectionsMax()) {
             refusedFull.increment();
             return "server full: " + limits.connectionsMax() + " connections are open";

@@ -69,6 +69,7 @@ public final class Bootstrap implements ServletContextListener {
     public static final String MESSAGING = dev.switchboard.api.Messaging.class.getName();
 
     private static final String JMX = DeploymentMBean.class.getName();
+    static final String DRAIN_TIMEOUT = Drain.class.getName() + ".timeout";
 
     /** Servlet context attribute: who may read {@code /stats}. */
     static final String STATS_ACCESS = StatsAccess.class.getName();
@@ -178,6 +179,7 @@ public final class Bootstrap implements ServletContextListener {
         context.setAttribute(JSONB, jsonb);
         context.setAttribute(PARTS, parts);
         context.setAttribute(MESSAGING, stomp.router());
+        context.setAttribute(DRAIN_TIMEOUT, settings.get(Settings.DRAIN_TIMEOUT));
         DeploymentMBean jmx = DeploymentMBean.register(context, registry);
         if (jmx != null) {
             context.setAttribute(JMX, jmx);
@@ -290,17 +292,17 @@ public final class Bootstrap implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        SessionRegistry registry = (SessionRegistry) context.getAttribute(REGISTRY);
-        if (registry != null) {
-            int open = registry.openCount();
-            registry.closeAll("server shutting down");
-            LOG.info(() -> "Switchboard stopped at " + contextName(context) + "; closed " + open + " connections with 1001");
+        if (context.getAttribute(REGISTRY) != null) {
+            Duration deadline = context.getAttribute(DRAIN_TIMEOUT) instanceof Duration d ? d : Duration.ofSeconds(5);
+            int open = Drain.run(context, deadline);
+            LOG.info(() -> "Switchboard stopped at " + contextName(context) + "; " + open + " connections were open");
         }
         if (context.getAttribute(PARTS) instanceof ApplicationParts parts) {
             parts.close();
             context.removeAttribute(PARTS);
         }
         context.removeAttribute(MESSAGING);
+        context.removeAttribute(DRAIN_TIMEOUT);
         if (context.getAttribute(JMX) instanceof DeploymentMBean jmx) {
             jmx.unregister();
             context.removeAttribute(JMX);

@@ -4,6 +4,7 @@ import dev.switchboard.session.SessionRegistry;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +132,10 @@ final class DeploymentMBean implements DynamicMBean {
                 LOG.info(() -> "JMX: connection " + id + (closed ? " closed" : " not found"));
                 return closed;
             }
+            case "drain": {
+                Duration deadline = Duration.ofSeconds(((Number) params[0]).longValue());
+                return Drain.run(context, deadline);
+            }
             case "setLogLevel": {
                 Logger logger = Logger.getLogger((String) params[0]);
                 Level old = logger.getLevel();
@@ -155,6 +160,10 @@ final class DeploymentMBean implements DynamicMBean {
             new MBeanOperationInfo("closeConnection", "closes one connection (1008) by its id",
                     new MBeanParameterInfo[] {new MBeanParameterInfo("id", "java.lang.String", "connection id")},
                     "boolean", MBeanOperationInfo.ACTION),
+            new MBeanOperationInfo("drain", "before a planned stop: /health DOWN, new connections refused, STOMP"
+                    + " sessions told and closed with 1001, the rest closed at the deadline; answers how many were open",
+                    new MBeanParameterInfo[] {new MBeanParameterInfo("seconds", "int", "deadline")},
+                    "int", MBeanOperationInfo.ACTION),
             new MBeanOperationInfo("setLogLevel", "sets a java.util.logging logger's level; answers the old one",
                     new MBeanParameterInfo[] {new MBeanParameterInfo("logger", "java.lang.String", "logger name"),
                         new MBeanParameterInfo("level", "java.lang.String", "SEVERE ... FINEST")},

@@ -39,6 +39,13 @@ public final class Settings {
                     + " browsers use a public name.",
             SettingValues::list);
 
+    public static final Setting<java.time.Duration> DRAIN_TIMEOUT = new Setting<>(
+            "drain.timeout", "duration", "5s",
+            "When the deployment stops (or JMX's `drain` runs): how long STOMP clients, told the server is"
+                    + " going away, have to leave before every connection still open is closed with 1001."
+                    + " Meanwhile `/health` says DOWN and new connections get 503.",
+            SettingValues::duration);
+
     public static final Setting<Integer> TEXT_MESSAGE_MAX = new Setting<>(
             "text.message.max", "size", "64KiB",
             "Largest text message accepted, in characters. A larger one closes the connection with 1009.",
@@ -260,7 +267,7 @@ public final class Settings {
 
     /** All settings, in the order docs/settings.md lists them. */
     public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
-            ALLOWED_ORIGINS, PUBLIC_HOSTS, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
+            ALLOWED_ORIGINS, PUBLIC_HOSTS, DRAIN_TIMEOUT, TEXT_MESSAGE_MAX, BINARY_MESSAGE_MAX, WEBSOCKET_BUFFER_SIZE,
             IDLE_TIMEOUT, SEND_TIMEOUT, OUTBOUND_QUEUE_MAX, OUTBOUND_COALESCE_MAX, WRITER_THREADS, HANDSHAKE_HEADERS,
             STOMP_FRAME_MAX, STOMP_HEADER_COUNT_MAX, STOMP_HEADER_LINE_MAX, STOMP_SUBSCRIPTIONS_MAX,
             STOMP_TRANSACTION_FRAMES_MAX, STOMP_QUEUE_BUFFER_MAX, STOMP_UNACKED_MAX, STOMP_HEARTBEAT, STOMP_USERS,

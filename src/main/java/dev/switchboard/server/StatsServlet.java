@@ -39,8 +39,10 @@ public final class StatsServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         SessionRegistry registry = (SessionRegistry) getServletContext().getAttribute(Bootstrap.REGISTRY);
         Map<String, Object> body = new LinkedHashMap<>();
+        boolean down = registry == null || getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE)
+                instanceof HandshakePolicy handshake && handshake.admission().draining();
         if ("/health".equals(request.getServletPath())) {
-            body.put("status", registry == null ? "DOWN" : "UP");
+            body.put("status", down ? "DOWN" : "UP");
         } else {
             StatsAccess access = (StatsAccess) getServletContext().getAttribute(Bootstrap.STATS_ACCESS);
             StatsAccess.Refusal refusal = access == null ? new StatsAccess.Refusal(503, "not started")
@@ -56,7 +58,7 @@ public final class StatsServlet extends HttpServlet {
             }
             body.putAll(snapshot(getServletContext()));
         }
-        response.setStatus(registry == null ? 503 : 200);
+        response.setStatus(down ? 503 : 200);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");

@@ -57,6 +57,8 @@ public final class StompServer {
     private volatile List<InboundInterceptor> inboundInterceptors = List.of();
     private volatile List<SessionListener> sessionListeners = List.of();
     private volatile StompAccess access = new StompAccess(null, List.of(), metrics);
+    /** The open sessions, for the goodbye when the server drains. */
+    private final java.util.Set<StompSession> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Where ids come from: a client that sees some ids can guess no other. */
     private static final SecureRandom IDS = new SecureRandom();
 
@@ -127,6 +129,33 @@ public final class StompServer {
 
     StompAccess access() {
         return access;
+    }
+
+    /** STOMP sessions not yet ended. */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    void opened(StompSession session) {
+        sessions.add(session);
+    }
+
+    void ended(StompSession session) {
+        sessions.remove(session);
+    }
+
+    /**
+     * Tells every open session the server is going away (an ERROR frame, then 1001); answers how
+     * many were told.
+     */
+    public int goingAway() {
+        int n = 0;
+        for (StompSession s : sessions) {
+            if (s.goingAway()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     List<InboundInterceptor> inboundInterceptors() {

@@ -87,6 +87,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         this.output = new StompOutput(connection, server.metrics(), heartBeats, binaryMessages);
         this.sends = new StompSends(server);
         server.metrics().sessionsOpen.increment();
+        server.opened(this);
     }
 
     @Override
@@ -292,6 +293,16 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         }
     }
 
+    /** The server is draining: an ERROR frame saying so, then 1001. False when already ended. */
+    synchronized boolean goingAway() {
+        if (state == State.ENDED) {
+            return false;
+        }
+        error("server going away", "the server is stopping; connect again (to another server)", null,
+                CloseCodes.GOING_AWAY);
+        return true;
+    }
+
     /** The client said nothing for twice its heart-beat interval. */
     private synchronized void silent(long limitMillis) {
         if (state == State.ENDED) {
@@ -422,6 +433,7 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         }
         boolean wasConnected = state == State.CONNECTED;
         state = State.ENDED;
+        server.ended(this);
         ended = true;
         server.metrics().sessionsOpen.decrement();
         heartBeats.stop();

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * closing one, and a logger's level.
  */
 @ExtendWith(ArquillianExtension.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class JmxIT {
 
     @Deployment(testable = false)
@@ -40,6 +41,7 @@ class JmxIT {
     URL base;
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void anAdminReadsTheFiguresListsAndClosesConnectionsAndSetsALogLevel() throws Exception {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("dev.switchboard:type=Deployment,context=" + ObjectName.quote("/jmx"));
@@ -64,5 +66,31 @@ class JmxIT {
                 new String[] {String.class.getName(), String.class.getName()});
         assertEquals(Level.FINE, Logger.getLogger("dev.switchboard.broker").getLevel());
         assertTrue(((Long) jmx.getAttribute(name, "connections.closed")) >= 1);
+    }
+
+    /**
+     * Draining before a planned stop: /health says DOWN with 503 at once, a new connection gets
+     * 503, a STOMP session is told with an ERROR and closed with 1001. Runs last in this class: the
+     * deployment takes no connections after it.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void drainingTellsStompClientsAndRefusesNewConnections() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("dev.switchboard:type=Deployment,context=" + ObjectName.quote("/jmx"));
+        URI stomp = URI.create(base.toString().replaceFirst("^http", "ws") + "stomp");
+        try (StompTestClient c = StompTestClient.connect(stomp)) {
+            assertEquals(200, Http.get(URI.create(base + "health")).statusCode());
+            assertEquals(1, jmx.invoke(name, "drain", new Object[] {5}, new String[] {"int"}));
+            var error = c.expect(dev.switchboard.stomp.StompCommand.ERROR);
+            assertEquals("server going away", error.header("message"));
+            assertEquals(1001, c.socket().awaitClose(Duration.ofSeconds(5)).code());
+        }
+        var health = Http.get(URI.create(base + "health"));
+        assertEquals(503, health.statusCode());
+        assertEquals("{\"status\":\"DOWN\"}", health.body());
+        dev.switchboard.testing.TestSocket.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.switchboard.testing.TestSocket.Refused.class, () -> StompTestClient.connect(stomp));
+        assertEquals(503, refused.status);
     }
 }

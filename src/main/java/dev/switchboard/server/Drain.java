@@ -1,0 +1,54 @@
+package dev.switchboard.server;
+
+import dev.switchboard.handshake.HandshakePolicy;
+import dev.switchboard.session.SessionRegistry;
+import dev.switchboard.stomp.StompServer;
+import jakarta.servlet.ServletContext;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * Stopping without dropping anyone mid-sentence: {@code /health} says DOWN (503) and new
+ * connections are refused with 503 at once, so a load balancer moves on; every STOMP session gets
+ * an ERROR frame saying the server is going away and is closed with 1001 once it has been written
+ * (waiting for that at most until the deadline); then every other connection (echo, chat, a STOMP
+ * client whose ERROR could not leave in time) is closed with 1001. Run when
+ * the deployment stops, and from JMX ({@code drain}) before a planned stop.
+ */
+final class Drain {
+
+    private static final Logger LOG = Logger.getLogger(Drain.class.getName());
+
+    private Drain() {
+    }
+
+    /** @return how many connections were open when it began */
+    static int run(ServletContext context, Duration deadline) {
+        SessionRegistry registry = (SessionRegistry) context.getAttribute(Bootstrap.REGISTRY);
+        if (registry == null) {
+            return 0;
+        }
+        int open = registry.openCount();
+        if (context.getAttribute(HandshakePolicy.ATTRIBUTE) instanceof HandshakePolicy handshake) {
+            handshake.admission().drain();
+        }
+        StompServer stomp = context.getAttribute(Bootstrap.STOMP) instanceof StompServer s ? s : null;
+        int told = stomp == null ? 0 : stomp.goingAway();
+        long end = System.nanoTime() + deadline.toNanos();
+        // the told sessions' connections close once their ERROR is written; wait for that, bounded
+        int others = Math.max(0, open - told);
+        while (registry.openCount() > others && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20); // the server's own shutdown, bounded by the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = Math.max(0, registry.openCount() - others);
+        registry.closeAll("server shutting down");
+        LOG.info(() -> "Switchboard drained: " + open + " connections open, " + told + " STOMP sessions told, "
+                + left + " of them still open at the deadline (" + deadline.toMillis() + " ms); the rest closed with 1001");
+        return open;
+    }
+}
