@@ -34,17 +34,9 @@ final class Drain {
         }
         StompServer stomp = context.getAttribute(Bootstrap.STOMP) instanceof StompServer s ? s : null;
         int told = stomp == null ? 0 : stomp.goingAway();
-        long end = System.nanoTime() + deadline.toNanos();
         // the told sessions' connections close once their ERROR is written; wait for that, bounded
         int others = Math.max(0, open - told);
-        while (registry.openCount() > others && System.nanoTime() < end) {
-            try {
-                Thread.sleep(20); // the server's own shutdown, bounded by the deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        registry.awaitAtMost(others, deadline);
         int left = Math.max(0, registry.openCount() - others);
         registry.closeAll("server shutting down");
         LOG.info(() -> "Switchboard drained: " + open + " connections open, " + told + " STOMP sessions told, "

@@ -24,6 +24,7 @@ final class StatsAccess {
     private final String role;
     private final List<String> addresses;
     private final TokenVerifier tokens;
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     StatsAccess(String setting, TokenVerifier tokens) {
         this.tokens = tokens;
@@ -39,7 +40,20 @@ final class StatsAccess {
         }
     }
 
+    /** Requests for /stats refused. */
+    long refused() {
+        return refused.sum();
+    }
+
     Refusal check(HttpServletRequest request) {
+        Refusal refusal = decide(request);
+        if (refusal != null) {
+            refused.increment();
+        }
+        return refusal;
+    }
+
+    private Refusal decide(HttpServletRequest request) {
         if (everyone) {
             return null;
         }

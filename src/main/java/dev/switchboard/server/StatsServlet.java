@@ -83,6 +83,9 @@ public final class StatsServlet extends HttpServlet {
         body.put("handshake", handshake == null ? Map.of() : Map.of("refusedOrigin", handshake.refusedOrigins(),
                 "tokensRefused", handshake.identity().refused(),
                 "interceptorRefusals", handshake.interceptors().refused()));
+        if (context.getAttribute(Bootstrap.STATS_ACCESS) instanceof StatsAccess access) {
+            body.put("statsRefused", access.refused());
+        }
         Map<String, Object> limits = new LinkedHashMap<>();
         if (context.getAttribute(Bootstrap.STOMP) instanceof StompServer stomp) {
             limits.put("memory", stomp.budget().stats());

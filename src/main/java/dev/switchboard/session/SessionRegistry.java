@@ -38,6 +38,8 @@ public final class SessionRegistry {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder directWritesEnded = new LongAdder();
     private final Map<CloseCause, LongAdder> closedBy = new ConcurrentHashMap<>();
+    /** A thread draining the server, woken when a connection goes. */
+    private volatile Thread waiter;
 
     public SessionRegistry() {
         for (CloseCause cause : CloseCause.values()) {
@@ -64,6 +66,28 @@ public final class SessionRegistry {
         if (open.remove(connection.id()) != null) {
             perAddress.computeIfPresent(addressOf(connection), (a, n) -> n <= 1 ? null : n - 1);
             closed.increment();
+            Thread waiting = waiter;
+            if (waiting != null) {
+                java.util.concurrent.locks.LockSupport.unpark(waiting);
+            }
+        }
+    }
+
+    /**
+     * Waits until at most {@code count} connections are open, or the deadline passes (the server
+     * draining); a closing connection wakes it. Answers how many are open then.
+     */
+    public int awaitAtMost(int count, java.time.Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        waiter = Thread.currentThread();
+        try {
+            long left;
+            while (open.size() > count && (left = end - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+            }
+            return open.size();
+        } finally {
+            waiter = null;
         }
     }
 

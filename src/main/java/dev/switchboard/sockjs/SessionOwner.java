@@ -2,7 +2,6 @@ package dev.switchboard.sockjs;
 
 import dev.switchboard.handshake.HandshakeIdentity;
 import dev.switchboard.security.AuthenticationException;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 
@@ -19,7 +18,7 @@ import java.security.Principal;
 record SessionOwner(String user, String address, String jsession) {
 
     static SessionOwner of(HttpServletRequest request, Principal user) {
-        return new SessionOwner(user == null ? null : user.getName(), request.getRemoteAddr(), jsessionId(request));
+        return new SessionOwner(user == null ? null : user.getName(), request.getRemoteAddr(), SockJsHttp.jsessionId(request));
     }
 
     /** Whether the request comes from the owner. */
@@ -35,18 +34,6 @@ record SessionOwner(String user, String address, String jsession) {
         if (!address.equals(request.getRemoteAddr())) {
             return false;
         }
-        return jsession == null || jsession.equals(jsessionId(request));
-    }
-
-    private static String jsessionId(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie c : cookies) {
-                if (c.getName().equals("JSESSIONID")) {
-                    return c.getValue();
-                }
-            }
-        }
-        return null;
+        return jsession == null || jsession.equals(SockJsHttp.jsessionId(request));
     }
 }

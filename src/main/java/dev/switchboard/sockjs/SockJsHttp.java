@@ -102,7 +102,13 @@ final class SockJsHttp {
         if (!service.cookieNeeded()) {
             return;
         }
-        String value = "dummy";
+        String value = jsessionId(request);
+        response.addHeader("Set-Cookie", "JSESSIONID=" + (value == null ? "dummy" : value) + "; path=/");
+    }
+
+    /** The request's {@code JSESSIONID} cookie (the last one sent), or null. */
+    static String jsessionId(HttpServletRequest request) {
+        String value = null;
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie c : cookies) {
@@ -111,7 +117,7 @@ final class SockJsHttp {
                 }
             }
         }
-        response.addHeader("Set-Cookie", "JSESSIONID=" + value + "; path=/");
+        return value;
     }
 
     static String expires() {

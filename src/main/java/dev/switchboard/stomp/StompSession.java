@@ -4,8 +4,6 @@ import dev.switchboard.broker.Message;
 import dev.switchboard.broker.Subscriber;
 import dev.switchboard.broker.Subscription;
 import dev.switchboard.security.AuthenticationException;
-import dev.switchboard.security.Authenticator;
-import dev.switchboard.security.TokenPrincipal;
 import dev.switchboard.session.Connection;
 import dev.switchboard.session.MemoryBudget;
 import jakarta.websocket.CloseReason;
@@ -13,8 +11,6 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -223,14 +219,10 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
     // ---- CONNECT ----------------------------------------------------------------------------
 
     private void connect(StompFrame frame) {
-        List<StompVersion> offered = Arrays.stream(StompVersion.values())
-                .filter(v -> v.compareTo(highestAllowed) <= 0).toList();
+        List<StompVersion> offered = StompConnect.offered(highestAllowed);
         StompVersion negotiated = StompVersion.negotiate(frame.header("accept-version"), offered);
-        String supported = String.join(",", offered.stream().map(StompVersion::number).toList());
         if (negotiated == null) {
-            sendFrame(new StompFrame(StompCommand.ERROR, StompHeaders.of("version", supported, "message",
-                    "unsupported STOMP version", "content-type", "text/plain"),
-                    ("Supported protocol versions are " + supported).getBytes(StandardCharsets.UTF_8)));
+            sendFrame(StompConnect.unsupported(offered));
             end(CloseCodes.PROTOCOL_ERROR, "unsupported STOMP version");
             return;
         }
@@ -247,10 +239,8 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
             }
         }
         try {
-            principal = hooks.authenticated() != null ? hooks.authenticated() : server.authenticator().authenticate(
-                    new Authenticator.Credentials(frame.header("login"), frame.header("passcode"),
-                            frame.header("Authorization") != null ? frame.header("Authorization")
-                                    : frame.header("authorization")), connection.principal());
+            principal = hooks.authenticated() != null ? hooks.authenticated()
+                    : server.authenticator().authenticate(StompConnect.credentials(frame), connection.principal());
         } catch (AuthenticationException e) {
             server.metrics().authFailures.increment();
             error("authentication failed", e.getMessage(), frame.header("receipt"), CloseCodes.VIOLATED_POLICY);
@@ -259,25 +249,13 @@ final class StompSession implements Subscriber, StompDecoder.Sink {
         userName = principal != null ? principal.getName() : id;
         long sx = server.heartbeatSend().toMillis();
         long sy = server.heartbeatReceive().toMillis();
-        List<String> headers = new ArrayList<>(List.of("version", negotiated.number()));
-        if (negotiated != StompVersion.V1_0) {
-            headers.addAll(List.of("heart-beat", sx + "," + sy));
-        }
-        headers.addAll(List.of("session", id, "server", StompServer.SERVER_NAME));
-        if (principal != null) {
-            headers.addAll(List.of("user-name", principal.getName()));
-        }
         state = State.CONNECTED;
         quota.connected();
         server.metrics().connects.increment();
-        sendFrame(new StompFrame(StompCommand.CONNECTED, StompHeaders.of(headers.toArray(String[]::new)), null));
+        sendFrame(StompConnect.connected(negotiated, sx, sy, id, principal));
         receipt(frame);
         heartBeats.start(sx, sy, clientBeats[0], clientBeats[1]);
-        if (principal instanceof TokenPrincipal token) {
-            expiry = server.timer().schedule(this::tokenExpired,
-                    Math.max(0, java.time.Duration.between(java.time.Instant.now(), token.expiresAt()).toMillis()),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
+        expiry = StompConnect.expiry(server.timer(), principal, this::tokenExpired);
         hooks.connected();
         LOG.fine(() -> "STOMP " + id + " connected: " + version.number() + (principal == null ? " anonymous" : " as "
                 + principal.getName()) + ", heart-beats out " + heartBeats.outgoing() + " ms, in "

@@ -152,12 +152,17 @@ class AuthorizationIT {
 
     @Test
     void statsNeedsTheRoleAndHealthSaysOnlyUpOrDown() throws Exception {
+        try (StompTestClient anonymous = StompTestClient.connect(stomp())) {
+            anonymous.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/not-in-the-rules"));
+            anonymous.expect(StompCommand.ERROR);
+        }
         HttpClient http = HttpClient.newHttpClient();
         assertEquals(401, get(http, "stats", null).statusCode());
         assertEquals(403, get(http, "stats", token("nora")).statusCode());
         HttpResponse<String> stats = get(http, "stats", token("mo", "monitor"));
         assertEquals(200, stats.statusCode());
-        assertTrue(Stats.number(stats.body(), "accessDenied") >= 0, stats.body());
+        assertTrue(Stats.number(stats.body(), "accessDenied") >= 1, "the refusal above is counted: " + stats.body());
+        assertTrue(Stats.number(stats.body(), "statsRefused") >= 2, "so are the two refused reads: " + stats.body());
         assertEquals("{\"status\":\"UP\"}", get(http, "health", null).body());
     }
 

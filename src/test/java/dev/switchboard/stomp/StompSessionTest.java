@@ -241,7 +241,7 @@ class StompSessionTest {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
         while (System.nanoTime() < until) {
             session.onText("\n"); // the client's own heart-beat, every 10 ms
-            Thread.sleep(10);
+            Thread.sleep(10); // the client's pace is the behaviour under test, not a wait for the server
         }
         assertNull(connection.closedWith(), "still open after ten times the interval");
     }
