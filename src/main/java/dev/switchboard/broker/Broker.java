@@ -36,6 +36,9 @@ public final class Broker {
     private final Map<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final BrokerCounters counters = new BrokerCounters();
     private final List<Map.Entry<String, SubscriptionListener>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The other nodes ({@link Relay#NONE}: there are none) and what this node listens to through it. */
+    private volatile Relay relay = Relay.NONE;
+    private volatile RelayInterest interest;
 
     /**
      * Hears topic subscriptions under a destination prefix come and go (an application keeping
@@ -68,6 +71,44 @@ public final class Broker {
     /** A broker whose only limits are these counts (tests, tools). */
     public Broker(int queueBufferMax, int unackedMax) {
         this(new Limits(queueBufferMax, unackedMax, 16), MemoryBudget.unlimited());
+    }
+
+    /**
+     * Joins the other nodes through {@code relay}: topic and user messages published here go to
+     * them, theirs come here. Called once at startup, before any subscription.
+     */
+    public void relay(Relay relay) {
+        if (this.relay != Relay.NONE) {
+            throw new IllegalStateException("the broker already has a relay: " + this.relay);
+        }
+        this.interest = new RelayInterest(relay);
+        this.relay = relay;
+        relay.start(new Relay.Receiver() {
+            @Override
+            public void received(String routingKey, Message message) {
+                int n = 0;
+                for (Subscription s : topics.exact(routingKey)) {
+                    n += deliver(s, message);
+                }
+                counters.deliveries.add(n);
+            }
+
+            @Override
+            public void receivedForPattern(String glob, Message message) {
+                int n = 0;
+                for (Subscription s : topics.matching(message.destination())) {
+                    if (s.pattern.glob().equals(glob)) {
+                        n += deliver(s, message);
+                    }
+                }
+                counters.deliveries.add(n);
+            }
+        });
+    }
+
+    /** The relay to other nodes; {@link Relay#NONE} on a single node. */
+    public Relay relay() {
+        return relay;
     }
 
     /** True for a destination the broker serves (topic, queue, user). */
@@ -103,6 +144,7 @@ public final class Broker {
             }
             s = new Subscription(owner, id, destination, destination, ack, tag, pattern, headers);
             topics.add(s);
+            listenElsewhere(s);
             counters.subscribes.increment();
             for (Map.Entry<String, SubscriptionListener> l : listeners) {
                 if (destination.startsWith(l.getKey())) {
@@ -125,6 +167,7 @@ public final class Broker {
             }
             s = new Subscription(owner, id, destination, userKey(user, rest), ack, tag, null, headers);
             topics.add(s);
+            listenElsewhere(s);
         } else {
             throw new BrokerException("no such destination " + destination
                     + ": subscribe to /topic/..., /queue/... or /user/queue/...");
@@ -138,7 +181,9 @@ public final class Broker {
             s.queue.unsubscribe(s);
             retireIfIdle(s.queue);
         } else {
-            topics.remove(s);
+            if (topics.remove(s) && interest != null) {
+                interest.remove(s);
+            }
             for (Map.Entry<String, SubscriptionListener> l : listeners) {
                 if (s.destination().startsWith(l.getKey())) {
                     l.getValue().unsubscribed(s);
@@ -235,6 +280,10 @@ public final class Broker {
         return n;
     }
 
+    /**
+     * Delivers to this node's subscribers of the routing key (and the patterns matching a topic),
+     * then hands the message to the other nodes.
+     */
     private int fanOut(Message message, String routingKey) {
         int n = 0;
         for (Subscription s : topics.exact(routingKey)) {
@@ -246,7 +295,18 @@ public final class Broker {
             }
         }
         counters.deliveries.add(n);
+        Relay r = relay;
+        if (r != Relay.NONE) {
+            r.publish(routingKey, message);
+        }
         return n;
+    }
+
+    private void listenElsewhere(Subscription s) {
+        RelayInterest i = interest;
+        if (i != null) {
+            i.add(s);
+        }
     }
 
     private int deliver(Subscription s, Message message) {
@@ -341,6 +401,14 @@ public final class Broker {
         out.put("queueMessagesWaiting", waiting);
         out.put("queueMessagesUnacked", unacked);
         out.put("deepestQueues", depths.subList(0, Math.min(20, depths.size())));
+        Map<String, Object> relayed = new LinkedHashMap<>(relay.stats());
+        RelayInterest i = interest;
+        if (i != null) {
+            int[] listening = i.counts();
+            relayed.put("destinationsListened", listening[0]);
+            relayed.put("patternsListened", listening[1]);
+        }
+        out.put("relay", relayed);
         return out;
     }
 }

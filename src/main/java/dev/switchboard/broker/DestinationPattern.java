@@ -68,6 +68,26 @@ public final class DestinationPattern {
         return new DestinationPattern(pattern, java.util.Arrays.copyOf(steps, n));
     }
 
+    /**
+     * A Redis glob ({@code PSUBSCRIBE}) that matches every name this pattern matches, and maybe
+     * more: each wildcard becomes {@code *}, and the glob's own special characters are escaped.
+     * Whoever receives through it still filters with {@link #matches}.
+     */
+    public String glob() {
+        StringBuilder glob = new StringBuilder(steps.length + 4);
+        for (char step : steps) {
+            if (step == STAR || step == DOUBLE_STAR) {
+                glob.append('*');
+            } else {
+                if (step == '*' || step == '?' || step == '[' || step == ']' || step == '\\') {
+                    glob.append('\\');
+                }
+                glob.append(step);
+            }
+        }
+        return glob.toString();
+    }
+
     /** How many wildcards the pattern holds. */
     public int wildcards() {
         int n = 0;

@@ -42,7 +42,8 @@ final class TopicRegistry {
         }
     }
 
-    void remove(Subscription s) {
+    /** Returns whether it was there. */
+    boolean remove(Subscription s) {
         boolean removed;
         if (s.pattern != null) {
             synchronized (this) {
@@ -70,6 +71,7 @@ final class TopicRegistry {
                 count--;
             }
         }
+        return removed;
     }
 
     /** Exact subscribers of the destination. */

@@ -128,8 +128,11 @@ public final class Bootstrap implements ServletContextListener {
         Set<String> endpoints = Set.copyOf(settings.get(ApplicationSettings.ENDPOINTS));
         StompServer stomp;
         ApplicationParts parts = null;
+        dev.switchboard.broker.Relay relay = null;
         try {
             stomp = stompServer(settings, budget, inbound, background, jsonb, tokens);
+            relay = Relays.open(settings, background, context.getClassLoader());
+            stomp.broker().relay(relay);
             parts = ApplicationParts.create(scanned(context), settings.get(ApplicationSettings.APPLICATION),
                     settings.get(Settings.STOMP_HANDLERS), context.getClassLoader(), stomp.router());
             for (Object handler : parts.handlers) {
@@ -147,6 +150,9 @@ public final class Bootstrap implements ServletContextListener {
         } catch (RuntimeException e) {
             if (parts != null) {
                 parts.close();
+            }
+            if (relay != null) {
+                relay.close();
             }
             background.shutdownNow();
             writers.close();
@@ -187,7 +193,7 @@ public final class Bootstrap implements ServletContextListener {
         List<String> described = parts.describe();
         LOG.info(() -> "Switchboard started at " + contextName(context) + ": " + handshake.origins() + ", " + limits
                 + ", container buffers " + buffer + " bytes; endpoints " + settings.get(ApplicationSettings.ENDPOINTS)
-                + "; tokens " + (tokens == null ? "none" : tokens) + "; application " + described + "; STOMP handlers " + stomp.router().mappings());
+                + "; relay " + stomp.broker().relay() + "; tokens " + (tokens == null ? "none" : tokens) + "; application " + described + "; STOMP handlers " + stomp.router().mappings());
     }
 
     private static SockJsServer sockJsServer(Settings settings, HandshakePolicy handshake, StompServer stomp,
@@ -308,6 +314,9 @@ public final class Bootstrap implements ServletContextListener {
             context.removeAttribute(JMX);
         }
         context.removeAttribute(STATS_ACCESS);
+        if (context.getAttribute(STOMP) instanceof StompServer stomp) {
+            stomp.broker().relay().close();
+        }
         context.removeAttribute(HandshakePolicy.ATTRIBUTE);
         context.removeAttribute(STOMP);
         context.removeAttribute(ChatService.KEY);

@@ -6,7 +6,7 @@ public final class InvalidSettingException extends IllegalStateException {
     private final transient Setting<?> setting;
 
     InvalidSettingException(Setting<?> setting, String value, String source, String reason) {
-        super("Invalid value " + (setting.name().endsWith("secret") ? "(not shown: a secret)" : "\"" + value + "\"")
+        super("Invalid value " + (setting.name().endsWith("secret") || setting.name().equals("broker.relay") ? "(not shown: it may hold a password)" : "\"" + value + "\"")
                 + " for setting " + setting.propertyName() + " (from " + source
                 + "): " + reason);
         this.setting = setting;

@@ -93,7 +93,7 @@ public final class SecuritySettings {
             "stats.access", "loopback, addresses or role", "loopback",
             "Who may read `/stats`: `loopback` (requests from 127.0.0.0/8 and ::1), a list of addresses,"
                     + " `role:NAME` (a token with that role, `Authorization: Bearer`), or `public`."
-                    + " `/health` is always public and says only UP or DOWN.",
+                    + " `/health` is always public and says only UP, DOWN, or DEGRADED with a reason that names no address.",
             text -> {
                 String t = text.strip();
                 if (t.isEmpty()) {

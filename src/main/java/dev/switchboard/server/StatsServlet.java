@@ -42,7 +42,13 @@ public final class StatsServlet extends HttpServlet {
         boolean down = registry == null || getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE)
                 instanceof HandshakePolicy handshake && handshake.admission().draining();
         if ("/health".equals(request.getServletPath())) {
-            body.put("status", down ? "DOWN" : "UP");
+            dev.switchboard.broker.Relay.Health relay = getServletContext().getAttribute(Bootstrap.STOMP)
+                    instanceof StompServer stomp ? stomp.broker().relay().health() : dev.switchboard.broker.Relay.Health.OK;
+            // DEGRADED still answers 200: the node serves its own sessions, a load balancer keeps it
+            body.put("status", down ? "DOWN" : relay.ok() ? "UP" : "DEGRADED");
+            if (!down && !relay.ok()) {
+                body.put("reason", relay.reason());
+            }
         } else {
             StatsAccess access = (StatsAccess) getServletContext().getAttribute(Bootstrap.STATS_ACCESS);
             StatsAccess.Refusal refusal = access == null ? new StatsAccess.Refusal(503, "not started")

@@ -52,6 +52,15 @@ public final class EmbeddedServer implements AutoCloseable {
      * @throws IllegalStateException when the WAR fails to deploy (a bad setting, for example)
      */
     public static EmbeddedServer start(Path war, String address, int port, Path baseDir) throws LifecycleException {
+        return start(war, address, port, baseDir, java.util.Map.of());
+    }
+
+    /**
+     * As above, with these context parameters added to the deployed application (settings such as
+     * {@code switchboard.broker.relay}, the way an admin's {@code context.xml} adds them).
+     */
+    public static EmbeddedServer start(Path war, String address, int port, Path baseDir,
+                                       java.util.Map<String, String> contextParameters) throws LifecycleException {
         if (!Files.isRegularFile(war)) {
             throw new IllegalArgumentException("no WAR at " + war + " (build it with `mvn package -DskipTests`)");
         }
@@ -80,6 +89,7 @@ public final class EmbeddedServer implements AutoCloseable {
         host.addContainerListener(event -> {
             if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context added) {
                 TomcatDefaults.apply(added);
+                contextParameters.forEach(added::addParameter);
             }
         });
         host.addLifecycleListener(new HostConfig());

@@ -1,5 +1,6 @@
 package dev.switchboard.broker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,5 +40,12 @@ class DestinationPatternTest {
     @Test
     void threeStarsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> DestinationPattern.compile("/topic/***"));
+    }
+
+    @Test
+    void itsRedisGlobTakesEveryWildcardAsAStarAndEscapesTheRest() {
+        assertEquals("/topic/prices.*", DestinationPattern.compile("/topic/prices.*").glob());
+        assertEquals("/topic/*/alerts/*", DestinationPattern.compile("/topic/**/alerts/*").glob());
+        assertEquals("/topic/a\\?b\\[c\\]\\\\*", DestinationPattern.compile("/topic/a?b[c]\\**").glob());
     }
 }

@@ -26,6 +26,7 @@ public final class StompTestClient implements AutoCloseable {
     private StompVersion version = StompVersion.V1_2;
     private int heartbeats;
     private String malformed;
+    private StompFrame connected;
 
     private StompTestClient(TestSocket socket) {
         this.socket = socket;
@@ -55,8 +56,13 @@ public final class StompTestClient implements AutoCloseable {
         headers[3] = "0,0";
         System.arraycopy(extraHeaders, 0, headers, 4, extraHeaders.length);
         client.send(StompFrame.of(StompCommand.CONNECT, headers));
-        client.expect(StompCommand.CONNECTED);
+        client.connected = client.expect(StompCommand.CONNECTED);
         return client;
+    }
+
+    /** The CONNECTED frame {@link #connect} got (its {@code session} header, say); null otherwise. */
+    public StompFrame connected() {
+        return connected;
     }
 
     public TestSocket socket() {

@@ -1,0 +1,59 @@
+package dev.switchboard.broker;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Which routing keys and globs this node has subscribers for, counted, so that the relay hears of
+ * a destination when its first local subscriber comes and when its last one goes, and never per
+ * subscriber. The count and the relay call happen under one lock, so the relay sees listen and
+ * unlisten of one name in the order they happened.
+ */
+final class RelayInterest {
+
+    private final Relay relay;
+    private final Map<String, Integer> keys = new HashMap<>();
+    private final Map<String, Integer> globs = new HashMap<>();
+
+    RelayInterest(Relay relay) {
+        this.relay = relay;
+    }
+
+    void add(Subscription s) {
+        if (s.pattern != null) {
+            change(globs, s.pattern.glob(), +1, true);
+        } else {
+            change(keys, s.routingKey(), +1, false);
+        }
+    }
+
+    void remove(Subscription s) {
+        if (s.pattern != null) {
+            change(globs, s.pattern.glob(), -1, true);
+        } else {
+            change(keys, s.routingKey(), -1, false);
+        }
+    }
+
+    private synchronized void change(Map<String, Integer> counts, String name, int by, boolean glob) {
+        int before = counts.getOrDefault(name, 0);
+        int after = Math.max(0, before + by);
+        if (after == 0) {
+            counts.remove(name);
+        } else {
+            counts.put(name, after);
+        }
+        if ((before == 0) != (after == 0)) {
+            if (glob) {
+                relay.listenPattern(name, after > 0);
+            } else {
+                relay.listen(name, after > 0);
+            }
+        }
+    }
+
+    /** Destinations and patterns listened to, for {@code /stats}. */
+    synchronized int[] counts() {
+        return new int[] {keys.size(), globs.size()};
+    }
+}

@@ -1,0 +1,368 @@
+package dev.switchboard.broker.redis;
+
+import dev.switchboard.broker.Message;
+import dev.switchboard.broker.Relay;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Redis relay: Redis pub/sub through Lettuce, two connections per node whatever its number
+ * of sessions (one publishes, one subscribes). A destination this node has subscribers for is a
+ * Redis channel {@code <namespace>:<routing key>} it subscribes to; a pattern subscription is a
+ * Redis pattern ({@link dev.switchboard.broker.DestinationPattern#glob()}), matched again exactly
+ * here. A message published on this node is delivered here at once and published to its channel;
+ * each node skips its own (the envelope names the node).
+ *
+ * <p>Faults: when Redis cannot be reached at startup the node starts anyway and tries again with
+ * backoff; when the connection drops Lettuce reconnects with backoff and this relay subscribes
+ * again to everything it listens to. Meanwhile local delivery goes on, {@link #health()} says why
+ * messages do not cross, and what could not be published is dropped and counted, never buffered.
+ *
+ * <p>Threads: Lettuce's I/O threads (two, named {@code switchboard-redis-*}) run the pub/sub
+ * listener, which delivers to local subscribers (queueing, never blocking); {@link #publish} is
+ * called on publishers' threads and never blocks.
+ */
+public final class RedisRelay implements Relay {
+
+    private static final Logger LOG = Logger.getLogger(RedisRelay.class.getName());
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(10);
+
+    private final RedisURI uri;
+    private final String prefix;
+    private final byte[] prefixBytes;
+    private final String node;
+    private final ScheduledExecutorService timer;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private final Set<String> globs = ConcurrentHashMap.newKeySet();
+
+    private volatile Receiver receiver;
+    private volatile StatefulRedisConnection<byte[], byte[]> commands;
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+    private volatile String problem = "not started";
+    private volatile boolean closed;
+    private long retryMillis = RETRY_FIRST.toMillis();
+
+    private final LongAdder published = new LongAdder();
+    private final LongAdder notRelayed = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+
+    /**
+     * @param uri       {@code redis://[password@]host:port[/database]}, {@code rediss://...}, or a
+     *                  {@code redis-sentinel://} URI, as Lettuce reads them
+     * @param namespace prefixed to every channel, so that several clusters can share one Redis
+     * @param timer     where connection attempts are scheduled while Redis cannot be reached
+     * @throws IllegalArgumentException for a URI Lettuce cannot read
+     */
+    public RedisRelay(String uri, String namespace, ScheduledExecutorService timer) {
+        this.uri = RedisURI.create(uri);
+        this.uri.setTimeout(Duration.ofSeconds(5));
+        this.prefix = namespace + ":";
+        this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
+        this.node = nodeId();
+        this.timer = timer;
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .threadFactoryProvider(RedisRelay::threads)
+                .reconnectDelay(Delay.exponential(RETRY_FIRST, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, this.uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // while disconnected, a publish fails at once (counted) instead of piling up in memory
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection == pubsub) {
+                    reconnects.increment();
+                    LOG.info("Redis relay reconnected; listening again to " + channels.size() + " destinations and "
+                            + globs.size() + " patterns");
+                    resubscribe();
+                }
+                updateProblem();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (!closed && (connection == pubsub || connection == commands)) {
+                    LOG.warning("Redis relay lost its connection to Redis; messages do not cross nodes until it is back");
+                    problem = "Redis connection lost; reconnecting";
+                }
+            }
+        });
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        this.receiver = receiver;
+        connect();
+    }
+
+    /** One attempt to open both connections; on failure another is scheduled, later each time. */
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        StatefulRedisConnection<byte[], byte[]> c = null;
+        try {
+            c = client.connect(ByteArrayCodec.INSTANCE);
+            StatefulRedisPubSubConnection<byte[], byte[]> p = client.connectPubSub(ByteArrayCodec.INSTANCE);
+            p.addListener(new Listener());
+            commands = c;
+            pubsub = p;
+            resubscribe();
+            problem = null;
+            LOG.info("Redis relay connected as node " + node + " (2 connections, namespace " + prefix + ")");
+        } catch (RuntimeException e) {
+            if (c != null) {
+                c.closeAsync();
+            }
+            problem = "cannot reach Redis: " + rootMessage(e);
+            long wait = retryMillis;
+            retryMillis = Math.min(RETRY_MAX.toMillis(), retryMillis * 2);
+            LOG.warning("Redis relay: " + problem + " (" + e.getMessage() + "); this node serves its own sessions"
+                    + " and tries again in " + wait + " ms");
+            try {
+                timer.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                LOG.fine("not retrying: the deployment is stopping");
+            }
+        }
+    }
+
+    private void resubscribe() {
+        StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
+        if (p == null) {
+            return;
+        }
+        if (!channels.isEmpty()) {
+            p.async().subscribe(channels.stream().map(this::channel).toArray(byte[][]::new));
+        }
+        if (!globs.isEmpty()) {
+            p.async().psubscribe(globs.stream().map(this::channel).toArray(byte[][]::new));
+        }
+    }
+
+    private void updateProblem() {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
+        if (c != null && p != null && c.isOpen() && p.isOpen()) {
+            problem = null;
+        }
+    }
+
+    @Override
+    public void publish(String routingKey, Message message) {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null || !c.isOpen()) {
+            notRelayed.increment();
+            return;
+        }
+        try {
+            c.async().publish(channel(routingKey), Envelope.encode(node, message)).whenComplete((n, failure) -> {
+                if (failure != null) {
+                    notRelayed.increment();
+                }
+            });
+            published.increment();
+        } catch (RuntimeException e) {
+            notRelayed.increment();
+        }
+    }
+
+    @Override
+    public void listen(String routingKey, boolean on) {
+        if (on ? channels.add(routingKey) : channels.remove(routingKey)) {
+            StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
+            if (p != null && p.isOpen()) {
+                if (on) {
+                    p.async().subscribe(channel(routingKey));
+                } else {
+                    p.async().unsubscribe(channel(routingKey));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void listenPattern(String glob, boolean on) {
+        if (on ? globs.add(glob) : globs.remove(glob)) {
+            StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
+            if (p != null && p.isOpen()) {
+                if (on) {
+                    p.async().psubscribe(channel(glob));
+                } else {
+                    p.async().punsubscribe(channel(glob));
+                }
+            }
+        }
+    }
+
+    @Override
+    public Health health() {
+        String p = problem;
+        return p == null ? Health.OK : new Health(false, "relay: " + p);
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", "redis");
+        out.put("node", node);
+        out.put("connected", problem == null);
+        if (problem != null) {
+            out.put("problem", problem);
+        }
+        out.put("redisConnections", (commands != null && commands.isOpen() ? 1 : 0) + (pubsub != null && pubsub.isOpen() ? 1 : 0));
+        out.put("published", published.sum());
+        out.put("notRelayed", notRelayed.sum());
+        out.put("received", received.sum());
+        out.put("malformed", malformed.sum());
+        out.put("reconnects", reconnects.sum());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        problem = "closed";
+        StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (p != null) {
+            p.close();
+        }
+        if (c != null) {
+            c.close();
+        }
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "Lettuce's threads did not stop in time", e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Where, without the password. */
+    @Override
+    public String toString() {
+        String where = uri.getSocket() != null ? uri.getSocket()
+                : uri.getSentinelMasterId() != null ? "sentinel master " + uri.getSentinelMasterId()
+                : uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+        return "redis " + where + " (namespace " + prefix.substring(0, prefix.length() - 1) + ", node " + node + ")";
+    }
+
+    private byte[] channel(String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] c = new byte[prefixBytes.length + n.length];
+        System.arraycopy(prefixBytes, 0, c, 0, prefixBytes.length);
+        System.arraycopy(n, 0, c, prefixBytes.length, n.length);
+        return c;
+    }
+
+    private String unprefixed(byte[] channel) {
+        String name = new String(channel, StandardCharsets.UTF_8);
+        return name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+    }
+
+    /** Hears Redis pub/sub on Lettuce's I/O thread. */
+    private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
+        @Override
+        public void message(byte[] channel, byte[] message) {
+            Envelope.Received in = open(message);
+            String key = unprefixed(channel);
+            if (in != null && key != null) {
+                receiver.received(key, in.message());
+            }
+        }
+
+        @Override
+        public void message(byte[] pattern, byte[] channel, byte[] message) {
+            Envelope.Received in = open(message);
+            String glob = unprefixed(pattern);
+            if (in != null && glob != null) {
+                receiver.receivedForPattern(glob, in.message());
+            }
+        }
+
+        /** The message, or null when it is this node's own or unreadable. */
+        private Envelope.Received open(byte[] message) {
+            try {
+                Envelope.Received in = Envelope.decode(message);
+                if (in.origin().equals(node)) {
+                    return null;
+                }
+                received.increment();
+                return in;
+            } catch (IllegalArgumentException e) {
+                malformed.increment();
+                LOG.log(Level.FINE, "dropped an unreadable message from Redis", e);
+                return null;
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // the reason without the address: /health is public
+        String name = root.getClass().getSimpleName();
+        return name.endsWith("ConnectException") ? "connection refused" : name;
+    }
+
+    private static String nodeId() {
+        byte[] random = new byte[9];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static ThreadFactory threads(String pool) {
+        AtomicInteger n = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, "switchboard-redis-" + pool + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

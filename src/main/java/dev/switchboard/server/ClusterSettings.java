@@ -1,0 +1,41 @@
+package dev.switchboard.server;
+
+import java.util.List;
+
+/** Several nodes as one broker: the relay between them. Part of {@link Settings#ALL}. */
+public final class ClusterSettings {
+
+    private ClusterSettings() {
+    }
+
+    private static final List<String> SCHEMES = List.of("redis://", "rediss://", "redis-sentinel://",
+            "rediss-sentinel://", "redis-socket://");
+
+    public static final Setting<String> BROKER_RELAY = new Setting<>(
+            "broker.relay", "URI", "",
+            "Empty: a single node, everything in memory. `redis://[:password@]host:port[/database]`"
+                    + " (`rediss://` for TLS, `redis-sentinel://` for Sentinel, as Lettuce reads them): the"
+                    + " nodes sharing this Redis act as one broker for `/topic/` and `/user/` destinations"
+                    + " (docs/cluster.md). Needs Lettuce in the WAR (the demo WAR has it).",
+            text -> {
+                String t = text.strip();
+                if (!t.isEmpty() && SCHEMES.stream().noneMatch(t::startsWith)) {
+                    throw new IllegalArgumentException("expected one of " + SCHEMES + " followed by the server");
+                }
+                return t;
+            });
+
+    public static final Setting<String> BROKER_RELAY_NAMESPACE = new Setting<>(
+            "broker.relay.namespace", "name", "switchboard",
+            "Prefixed to every Redis channel, so that separate clusters can share one Redis: nodes with the"
+                    + " same namespace are one broker. Letters, digits, `.`, `_` and `-`.",
+            text -> {
+                String t = text.strip();
+                if (!t.matches("[A-Za-z0-9._-]{1,64}")) {
+                    throw new IllegalArgumentException("1 to 64 letters, digits, '.', '_' or '-'");
+                }
+                return t;
+            });
+
+    static final List<Setting<?>> ALL = List.of(BROKER_RELAY, BROKER_RELAY_NAMESPACE);
+}

@@ -1,0 +1,124 @@
+package dev.switchboard.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A private {@code redis-server} (the Debian package) on a free loopback port, nothing kept on
+ * disk, for tests that need a real Redis; it can be killed and started again on the same port.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+    private io.lettuce.core.RedisClient client;
+
+    private RedisProcess(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts one on a free port and waits until it answers PING. */
+    public static RedisProcess start(Path dir) throws IOException {
+        RedisProcess redis = new RedisProcess(freePort(), dir);
+        redis.restart();
+        return redis;
+    }
+
+    /** A port with nothing listening on it now (where a Redis may be started later). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A Redis that will listen on {@code port} once {@link #restart()} is called. */
+    public static RedisProcess onPort(int port, Path dir) {
+        return new RedisProcess(port, dir);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** (Re)starts the server and waits until it answers. */
+    public synchronized void restart() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("already running");
+        }
+        Files.createDirectories(dir);
+        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString(), "--logfile",
+                dir.resolve("redis-" + port + ".log").toAbsolutePath().toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".out").toFile()).start();
+        Await.until("redis-server on port " + port + " answers PING", Duration.ofSeconds(20),
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("redis-server exited: " + Files.readString(
+                                dir.resolve("redis-" + port + ".out")));
+                    }
+                    return answers();
+                });
+    }
+
+    /** Kills the server (SIGKILL: no goodbye to its clients) and waits until it is gone. */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** True when it answers PING now. */
+    public boolean answers() {
+        return query(c -> "PONG".equals(c.ping())) == Boolean.TRUE;
+    }
+
+    /** How many clients subscribe to this channel (PUBSUB NUMSUB); -1 when Redis is not there. */
+    public long subscribers(String channel) {
+        Long n = query(c -> c.pubsubNumsub(channel).getOrDefault(channel, 0L));
+        return n == null ? -1 : n;
+    }
+
+    /** How many patterns are subscribed to (PUBSUB NUMPAT); -1 when Redis is not there. */
+    public long patterns() {
+        Long n = query(c -> c.pubsubNumpat());
+        return n == null ? -1 : n;
+    }
+
+    /** How many clients are connected, not counting the one asking; -1 when Redis is not there. */
+    public long clients() {
+        Long n = query(c -> c.clientList().lines().filter(l -> !l.isBlank()).count() - 1);
+        return n == null ? -1 : n;
+    }
+
+    /** Runs a query over a fresh connection through Lettuce; null when Redis is not there. */
+    public synchronized <T> T query(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> q) {
+        if (client == null) {
+            client = io.lettuce.core.RedisClient.create(uri());
+            client.setOptions(io.lettuce.core.ClientOptions.builder().autoReconnect(false).build());
+        }
+        try (var connection = client.connect()) {
+            return q.apply(connection.sync());
+        } catch (io.lettuce.core.RedisException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        kill();
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+}
