@@ -39,6 +39,8 @@ public final class Broker {
     /** The other nodes ({@link Relay#NONE}: there are none) and what this node listens to through it. */
     private volatile Relay relay = Relay.NONE;
     private volatile RelayInterest interest;
+    /** The queues every node shares, or null when queues are this node's own. */
+    private volatile SharedQueues shared;
 
     /**
      * Hears topic subscriptions under a destination prefix come and go (an application keeping
@@ -83,6 +85,7 @@ public final class Broker {
         }
         this.interest = new RelayInterest(relay);
         this.relay = relay;
+        this.shared = relay.queues();
         relay.start(new Relay.Receiver() {
             @Override
             public void received(String routingKey, Message message) {
@@ -102,6 +105,33 @@ public final class Broker {
                     }
                 }
                 counters.deliveries.add(n);
+            }
+        }, new SharedQueues.Intake() {
+            @Override
+            public int room(String queue) {
+                MessageQueue q = queues.get(queue);
+                return q == null ? 0 : q.room();
+            }
+
+            @Override
+            public boolean take(String queue, Message message, Object ticket, boolean redelivered) {
+                MessageQueue q = queues.get(queue);
+                if (q == null) {
+                    return false;
+                }
+                MemoryBudget.Account node = budget.node();
+                try {
+                    node.reserve(MemoryBudget.Use.QUEUED, message.footprint());
+                } catch (MemoryBudget.Refused e) {
+                    counters.overBudget.increment();
+                    return false;
+                }
+                if (!q.take(message, node, ticket, redelivered)) {
+                    node.release(MemoryBudget.Use.QUEUED, message.footprint());
+                    return false;
+                }
+                counters.deliveries.increment();
+                return true;
             }
         });
     }
@@ -158,6 +188,9 @@ public final class Broker {
             while (!queue(destination, account(owner.account())).subscribe(s)) {
                 Thread.onSpinWait(); // retired between lookup and subscribe: a new one is made
             }
+            if (shared != null) {
+                interest.queue(destination, +1);
+            }
         } else if (destination.startsWith(USER)) {
             noPattern(destination);
             String rest = destination.substring(USER.length() - 1);
@@ -180,6 +213,9 @@ public final class Broker {
         if (s.queue != null) {
             s.queue.unsubscribe(s);
             retireIfIdle(s.queue);
+            if (shared != null) {
+                interest.queue(s.destination(), -1);
+            }
         } else {
             if (topics.remove(s) && interest != null) {
                 interest.remove(s);
@@ -218,6 +254,11 @@ public final class Broker {
         }
         if (destination.startsWith(QUEUE)) {
             noPattern(destination);
+            SharedQueues sharedQueues = shared;
+            if (sharedQueues != null) {
+                sharedQueues.send(destination, message); // kept by the shared store, not in this node's heap
+                return 1;
+            }
             MemoryBudget.Account account = account(payer);
             try {
                 account.reserve(MemoryBudget.Use.QUEUED, message.footprint());
@@ -347,7 +388,8 @@ public final class Broker {
             counters.overBudget.increment();
             throw new BrokerException("queue " + name + " not made: " + e.getMessage());
         }
-        MessageQueue made = new MessageQueue(name, limits.queueBufferMax(), limits.unackedMax(), counters, creator);
+        MessageQueue made = new MessageQueue(name, limits.queueBufferMax(), limits.unackedMax(), counters, creator,
+                shared);
         MessageQueue raced = queues.putIfAbsent(name, made);
         if (raced != null) {
             creator.dropDestination();
@@ -407,6 +449,7 @@ public final class Broker {
             int[] listening = i.counts();
             relayed.put("destinationsListened", listening[0]);
             relayed.put("patternsListened", listening[1]);
+            relayed.put("queuesConsumed", listening[2]);
         }
         out.put("relay", relayed);
         return out;

@@ -21,15 +21,28 @@ import java.util.Map;
  * kept. A queue with no consumer and nothing waiting is retired (the broker drops it); a retired
  * queue takes nothing more, and the broker makes a new one.
  *
- * <p>One lock guards the queue's state; deliveries happen outside it.
+ * <p>When the queue is shared by several nodes ({@link SharedQueues}), this is the node's local
+ * part: messages taken from the shared queue for this node's consumers carry a ticket; once one is
+ * consumed (acknowledged, or handed to an auto-ack consumer) the shared queue is told, and one that
+ * no other local consumer can take (NACKed with no other consumer here, abandoned by its consumer)
+ * is given back for any node's consumer instead of waiting here.
+ *
+ * <p>One lock guards the queue's state; deliveries and calls to the shared queue happen outside it.
  */
 final class MessageQueue {
 
     /** What {@link #offer} did. */
     enum Offer { ACCEPTED, FULL, RETIRED }
 
-    /** A message the queue keeps, with who pays for it. */
-    record Held(Message message, MemoryBudget.Account payer) { }
+    /** A message the queue keeps, with who pays for it and, when taken from a shared queue, its ticket. */
+    record Held(Message message, MemoryBudget.Account payer, Object ticket) { }
+
+    /** What to do once the lock is released: deliveries, and what to tell the shared queue. */
+    private record After(List<Handoff> handoffs, List<Held> consumed, List<Held> returned) {
+        After() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
 
     private record Waiting(Held held, boolean redelivered) { }
 
@@ -42,11 +55,19 @@ final class MessageQueue {
     private final List<Subscription> consumers = new ArrayList<>();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final MemoryBudget.Account creator;
+    private final SharedQueues shared;
     private int next;
     private boolean retired;
 
     /** @param creator the account of whoever made it: its address counts the queue until it is retired */
     MessageQueue(String name, int capacity, int unackedMax, BrokerCounters counters, MemoryBudget.Account creator) {
+        this(name, capacity, unackedMax, counters, creator, null);
+    }
+
+    /** @param shared the queue this is the local part of, or null */
+    MessageQueue(String name, int capacity, int unackedMax, BrokerCounters counters, MemoryBudget.Account creator,
+                 SharedQueues shared) {
+        this.shared = shared;
         this.name = name;
         this.creator = creator;
         this.capacity = capacity;
@@ -64,7 +85,7 @@ final class MessageQueue {
      */
     Offer offer(Message message, MemoryBudget.Account payer) {
         Handoff handoff;
-        Held held = new Held(message, payer);
+        Held held = new Held(message, payer, null);
         synchronized (this) {
             if (retired) {
                 return Offer.RETIRED;
@@ -81,6 +102,37 @@ final class MessageQueue {
         }
         hand(handoff);
         return Offer.ACCEPTED;
+    }
+
+    /**
+     * Takes a message from the shared queue, already charged to {@code payer}, for a local
+     * consumer; false when there is none (nothing was kept).
+     */
+    boolean take(Message message, MemoryBudget.Account payer, Object ticket, boolean redelivered) {
+        Handoff handoff;
+        Held held = new Held(message, payer, ticket);
+        synchronized (this) {
+            if (retired || consumers.isEmpty()) {
+                return false;
+            }
+            Subscription to = waiting.isEmpty() ? pick(null) : null;
+            if (to == null) {
+                waiting.add(new Waiting(held, redelivered));
+                return true;
+            }
+            handoff = record(to, held, redelivered);
+        }
+        hand(handoff);
+        return true;
+    }
+
+    /** How many more messages the consumers can take now (auto-ack ones: a few each). */
+    synchronized int room() {
+        int room = -waiting.size();
+        for (Subscription s : consumers) {
+            room += s.ack() == AckMode.AUTO ? 32 : Math.max(0, unackedMax - s.unacked.size());
+        }
+        return Math.max(0, room);
     }
 
     /** False when this queue is retired (the broker makes a new one). */
@@ -111,7 +163,7 @@ final class MessageQueue {
 
     /** Removes the consumer; what it had not acknowledged goes to the others, or waits first in line. */
     void unsubscribe(Subscription subscription) {
-        List<Handoff> handoffs;
+        After after = new After();
         synchronized (this) {
             int at = consumers.indexOf(subscription);
             if (at < 0) {
@@ -124,40 +176,56 @@ final class MessageQueue {
             List<Held> back = new ArrayList<>(subscription.unacked.values());
             subscription.unacked.clear();
             counters.redelivered.add(back.size());
-            handoffs = requeue(back, subscription);
+            requeue(back, subscription, after);
+            if (consumers.isEmpty()) { // what was taken for consumers here goes back to the others
+                waiting.removeIf(w -> w.held.ticket() != null && after.returned.add(w.held));
+            }
         }
-        handoffs.forEach(this::hand);
+        finish(after);
     }
 
     /** Acknowledges; with {@link AckMode#CLIENT} also every earlier delivery. False when unknown. */
     boolean ack(Subscription subscription, String messageId) {
-        List<Handoff> handoffs;
+        After after = new After();
         synchronized (this) {
             if (!subscription.unacked.containsKey(messageId)) {
                 return false;
             }
-            for (Held done : settle(subscription, messageId)) {
-                done.payer().release(MemoryBudget.Use.QUEUED, done.message().footprint());
-            }
-            handoffs = drainWaiting(); // room for what waits
+            after.consumed.addAll(settle(subscription, messageId));
+            after.handoffs.addAll(drainWaiting()); // room for what waits
         }
-        handoffs.forEach(this::hand);
+        finish(after);
         return true;
     }
 
     /** Refuses a delivery (with CLIENT, also the earlier ones): it goes to another consumer when one can take it. */
     boolean nack(Subscription subscription, String messageId) {
-        List<Handoff> handoffs;
+        After after = new After();
         synchronized (this) {
             if (!subscription.unacked.containsKey(messageId)) {
                 return false;
             }
             List<Held> refused = settle(subscription, messageId);
             counters.redelivered.add(refused.size());
-            handoffs = requeue(refused, subscription);
+            requeue(refused, subscription, after);
         }
-        handoffs.forEach(this::hand);
+        finish(after);
         return true;
+    }
+
+    /** Outside the lock: delivers, releases what is settled and tells the shared queue. */
+    private void finish(After after) {
+        for (Held done : after.consumed) {
+            done.payer().release(MemoryBudget.Use.QUEUED, done.message().footprint());
+            if (done.ticket() != null) {
+                shared.consumed(done.ticket());
+            }
+        }
+        for (Held back : after.returned) {
+            back.payer().release(MemoryBudget.Use.QUEUED, back.message().footprint());
+            shared.giveBack(back.ticket(), back.message());
+        }
+        after.handoffs.forEach(this::hand);
     }
 
     /** Under the lock: removes and returns the settled deliveries (one, or all up to it for CLIENT). */
@@ -181,12 +249,22 @@ final class MessageQueue {
 
     /**
      * Under the lock: hands redeliveries to consumers that can take them (another than
-     * {@code avoid} when there is one); the rest wait first in line, in their order.
+     * {@code avoid} when there is one); the rest wait first in line, in their order. One taken
+     * from the shared queue that no other consumer here can take goes back to it instead.
      */
-    private List<Handoff> requeue(List<Held> messages, Subscription avoid) {
-        List<Handoff> handoffs = new ArrayList<>(messages.size());
+    private void requeue(List<Held> messages, Subscription avoid, After after) {
+        List<Handoff> handoffs = after.handoffs;
         List<Held> back = new ArrayList<>();
         for (Held m : messages) {
+            if (m.ticket() != null) {
+                Subscription to = pick(avoid);
+                if (to == null || to == avoid) {
+                    after.returned.add(m);
+                } else {
+                    handoffs.add(record(to, m, true));
+                }
+                continue;
+            }
             Subscription to = back.isEmpty() ? pick(avoid) : null;
             if (to == null) {
                 back.add(m);
@@ -197,7 +275,6 @@ final class MessageQueue {
         for (int i = back.size() - 1; i >= 0; i--) {
             waiting.addFirst(new Waiting(back.get(i), true));
         }
-        return handoffs;
     }
 
     /** Under the lock: what waits goes to consumers that can take it, in order. */
@@ -271,6 +348,9 @@ final class MessageQueue {
             if (h.to.owner().deliver(h.to, h.held.message(), h.redelivered)) {
                 if (h.to.ack() == AckMode.AUTO) {
                     h.held.payer().release(MemoryBudget.Use.QUEUED, h.held.message().footprint());
+                    if (h.held.ticket() != null) {
+                        shared.consumed(h.held.ticket());
+                    }
                 }
                 return;
             }
@@ -278,11 +358,19 @@ final class MessageQueue {
                 h.to.unacked.remove(h.held.message().id());
                 Subscription other = attempts < consumers.size() ? pick(h.to) : null;
                 if (other == null || other == h.to) {
-                    waiting.addFirst(new Waiting(h.held, true));
-                    return;
+                    if (h.held.ticket() == null) {
+                        waiting.addFirst(new Waiting(h.held, true));
+                        return;
+                    }
+                } else {
+                    h = record(other, h.held, true);
+                    continue;
                 }
-                h = record(other, h.held, true);
             }
+            // taken from the shared queue and no consumer here can have it: back for the others
+            h.held.payer().release(MemoryBudget.Use.QUEUED, h.held.message().footprint());
+            shared.giveBack(h.held.ticket(), h.held.message());
+            return;
         }
     }
 }

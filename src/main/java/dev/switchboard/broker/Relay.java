@@ -71,6 +71,22 @@ public interface Relay extends AutoCloseable {
         }
     };
 
+    /**
+     * {@code /queue/} destinations shared by every node, or null when queues stay per node. Its
+     * messages go to the {@code intake} given at {@link #start}.
+     */
+    default SharedQueues queues() {
+        return null;
+    }
+
+    /**
+     * Connects (or starts trying to); from now on received messages go to {@code receiver}, and
+     * shared queues' messages to {@code intake}.
+     */
+    default void start(Receiver receiver, SharedQueues.Intake intake) {
+        start(receiver);
+    }
+
     /** Connects (or starts trying to); from now on received messages go to {@code receiver}. */
     void start(Receiver receiver);
 

@@ -14,6 +14,7 @@ final class RelayInterest {
     private final Relay relay;
     private final Map<String, Integer> keys = new HashMap<>();
     private final Map<String, Integer> globs = new HashMap<>();
+    private final Map<String, Integer> queues = new HashMap<>();
 
     RelayInterest(Relay relay) {
         this.relay = relay;
@@ -32,6 +33,20 @@ final class RelayInterest {
             change(globs, s.pattern.glob(), -1, true);
         } else {
             change(keys, s.routingKey(), -1, false);
+        }
+    }
+
+    /** A consumer of a shared queue came ({@code +1}) or went ({@code -1}). */
+    synchronized void queue(String name, int by) {
+        int before = queues.getOrDefault(name, 0);
+        int after = Math.max(0, before + by);
+        if (after == 0) {
+            queues.remove(name);
+        } else {
+            queues.put(name, after);
+        }
+        if ((before == 0) != (after == 0)) {
+            relay.queues().consume(name, after > 0);
         }
     }
 
@@ -54,6 +69,6 @@ final class RelayInterest {
 
     /** Destinations and patterns listened to, for {@code /stats}. */
     synchronized int[] counts() {
-        return new int[] {keys.size(), globs.size()};
+        return new int[] {keys.size(), globs.size(), queues.size()};
     }
 }

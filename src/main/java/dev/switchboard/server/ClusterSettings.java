@@ -15,7 +15,7 @@ public final class ClusterSettings {
             "broker.relay", "URI", "",
             "Empty: a single node, everything in memory. `redis://[:password@]host:port[/database]`"
                     + " (`rediss://` for TLS, `redis-sentinel://` for Sentinel, as Lettuce reads them): the"
-                    + " nodes sharing this Redis act as one broker for `/topic/` and `/user/` destinations"
+                    + " nodes sharing this Redis act as one broker for `/topic/`, `/user/` and `/queue/` destinations"
                     + " (docs/cluster.md). Needs Lettuce in the WAR (the demo WAR has it).",
             text -> {
                 String t = text.strip();
@@ -37,5 +37,12 @@ public final class ClusterSettings {
                 return t;
             });
 
-    static final List<Setting<?>> ALL = List.of(BROKER_RELAY, BROKER_RELAY_NAMESPACE);
+    public static final Setting<Integer> BROKER_RELAY_QUEUES_MAX = new Setting<>(
+            "broker.relay.queues.max", "count", "10000",
+            "With the relay on: most `/queue/` destinations kept in Redis at once (each is a stream);"
+                    + " a SEND that would make one more is refused with an ERROR. A queue's own bound is"
+                    + " `stomp.queue.buffer.max` messages.",
+            text -> SettingValues.atLeast(1, SettingValues.count(text)));
+
+    static final List<Setting<?>> ALL = List.of(BROKER_RELAY, BROKER_RELAY_NAMESPACE, BROKER_RELAY_QUEUES_MAX);
 }

@@ -25,7 +25,7 @@ final class Relays {
         }
         try {
             return new dev.switchboard.broker.redis.RedisRelay(uri, settings.get(ClusterSettings.BROKER_RELAY_NAMESPACE),
-                    timer);
+                    timer, settings.get(Settings.STOMP_QUEUE_BUFFER_MAX), settings.get(ClusterSettings.BROKER_RELAY_QUEUES_MAX));
         } catch (IllegalArgumentException e) {
             String why = String.valueOf(e.getMessage()).replace(uri, "<broker.relay>");
             throw new IllegalStateException("broker.relay: not a Redis URI Lettuce can read: " + why);

@@ -94,13 +94,13 @@ class ClusterIT {
 
     @Test
     @Order(1)
-    void bothNodesAreUpWithTwoRedisConnectionsEach() throws Exception {
+    void bothNodesAreUpWithThreeRedisConnectionsEach() throws Exception {
         for (EmbeddedServer node : List.of(a, b)) {
             var health = Http.get(node.uri().resolve("health"));
             assertEquals(200, health.statusCode());
             assertEquals("{\"status\":\"UP\"}", health.body());
         }
-        assertEquals(4, redis.clients(), "two connections per node");
+        assertEquals(6, redis.clients(), "three connections per node");
     }
 
     @Test
@@ -194,7 +194,7 @@ class ClusterIT {
                 subscribe(c, "s", "/topic/crowd");
             }
             listeners("/topic/crowd", 2);
-            assertEquals(4, redis.clients(), "still two connections per node");
+            assertEquals(6, redis.clients(), "still three connections per node");
             try (StompTestClient publisher = StompTestClient.connect(stomp(b))) {
                 send(publisher, "/topic/crowd", "to all");
                 for (StompTestClient c : clients) {
@@ -209,6 +209,124 @@ class ClusterIT {
             clients.forEach(StompTestClient::close);
         }
         listeners("/topic/crowd", 0);
+    }
+
+    @Test
+    @Order(5)
+    void eachQueueMessageGoesToOneConsumerClusterWide() throws Exception {
+        try (StompTestClient onA = StompTestClient.connect(stomp(a));
+             StompTestClient onB = StompTestClient.connect(stomp(b));
+             StompTestClient sender = StompTestClient.connect(stomp(a))) {
+            subscribe(onA, "q", "/queue/work");
+            subscribe(onB, "q", "/queue/work");
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                sender.send(StompFrame.of(StompCommand.SEND, "destination", "/queue/work", "receipt", "s" + i)
+                        .withBody("job " + i));
+                assertEquals("s" + i, sender.expect(StompCommand.RECEIPT).header("receipt-id"), "stored, then receipted");
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            List<String> twice = new ArrayList<>();
+            int fromA = 0;
+            while (seen.size() < n) {
+                StompFrame f = onA.poll(Duration.ofMillis(20));
+                if (f != null) {
+                    fromA++;
+                } else {
+                    f = onB.poll(Duration.ofMillis(20));
+                }
+                if (f != null && !seen.add(f.bodyText())) {
+                    twice.add(f.bodyText());
+                }
+                assertTrue(twice.isEmpty(), "delivered twice: " + twice);
+            }
+            assertNull(onA.poll(Duration.ofMillis(300)), "nothing more");
+            assertNull(onB.poll(Duration.ofMillis(10)), "nothing more");
+            assertTrue(fromA > 0 && fromA < n, "both nodes' consumers had some: " + fromA + " on A of " + n);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aMessageItsConsumerAbandonsGoesToAConsumerOnAnotherNode() throws Exception {
+        try (StompTestClient sender = StompTestClient.connect(stomp(a));
+             StompTestClient onB = StompTestClient.connect(stomp(b))) {
+            StompTestClient onA = StompTestClient.connect(stomp(a));
+            onA.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/abandoned",
+                    "ack", "client-individual", "receipt", "r"));
+            onA.expect(StompCommand.RECEIPT);
+            sender.send(StompFrame.of(StompCommand.SEND, "destination", "/queue/abandoned").withBody("take care of it"));
+            StompFrame first = onA.expect(StompCommand.MESSAGE);
+            assertNull(first.header("redelivered"));
+            onB.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/abandoned",
+                    "ack", "client-individual", "receipt", "r"));
+            onB.expect(StompCommand.RECEIPT);
+            onA.close(); // never acknowledged
+            StompFrame again = onB.expect(StompCommand.MESSAGE);
+            assertEquals("take care of it", again.bodyText());
+            assertEquals("true", again.header("redelivered"));
+            assertEquals(first.header("message-id"), again.header("message-id"));
+            onB.send(StompFrame.of(StompCommand.ACK, "id", again.header("ack"), "receipt", "acked"));
+            onB.expect(StompCommand.RECEIPT);
+            Await.until("acknowledged in Redis: nothing pending", BOUND,
+                    () -> redis.query(c -> c.xlen("switchboard:q:/queue/abandoned")) == 0);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aKilledNodesUnacknowledgedMessagesGoToAnotherNode() throws Exception {
+        Path dir = Path.of("target", "cluster-it", "killed").toAbsolutePath();
+        EmbeddedServer.deleteTree(dir);
+        java.nio.file.Files.createDirectories(dir);
+        int port = RedisProcess.freePort();
+        Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dswitchboard.broker.relay=" + redis.uri(),
+                "dev.switchboard.runner.EmbeddedServer", "--war", WAR.toAbsolutePath().toString(), "--port",
+                String.valueOf(port), "--base", dir.resolve("tomcat").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile()).start();
+        try {
+            URI doomedHealth = URI.create("http://127.0.0.1:" + port + "/health");
+            Await.until("the node in its own JVM is up", Duration.ofSeconds(60), () -> {
+                try {
+                    return Http.get(doomedHealth).body().contains("\"UP\"");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            try (StompTestClient onDoomed = StompTestClient.connect(URI.create("ws://127.0.0.1:" + port + "/stomp"));
+                 StompTestClient sender = StompTestClient.connect(stomp(a));
+                 StompTestClient onB = StompTestClient.connect(stomp(b))) {
+                onDoomed.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/crash",
+                        "ack", "client", "receipt", "r"));
+                onDoomed.expect(StompCommand.RECEIPT);
+                for (int i = 0; i < 3; i++) {
+                    sender.send(StompFrame.of(StompCommand.SEND, "destination", "/queue/crash", "receipt", "s" + i)
+                            .withBody("in flight " + i));
+                    sender.expect(StompCommand.RECEIPT);
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("in flight " + i, onDoomed.expect(StompCommand.MESSAGE).bodyText());
+                }
+                onB.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/crash",
+                        "ack", "client-individual", "receipt", "r"));
+                onB.expect(StompCommand.RECEIPT);
+                doomed.destroyForcibly().waitFor(); // SIGKILL: no goodbye, its messages stay pending in Redis
+                java.util.Set<String> got = new java.util.TreeSet<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                while (got.size() < 3 && System.nanoTime() < deadline) {
+                    StompFrame f = onB.poll(Duration.ofSeconds(1));
+                    if (f != null) {
+                        assertEquals("true", f.header("redelivered"), f.bodyText());
+                        got.add(f.bodyText());
+                    }
+                }
+                assertEquals(java.util.Set.of("in flight 0", "in flight 1", "in flight 2"), got,
+                        "the killed node's unacknowledged messages reached node B's consumer");
+            }
+        } finally {
+            doomed.destroyForcibly().waitFor();
+        }
     }
 
     @Test

@@ -34,8 +34,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Redis relay: Redis pub/sub through Lettuce, two connections per node whatever its number
- * of sessions (one publishes, one subscribes). A destination this node has subscribers for is a
+ * The Redis relay: Redis pub/sub and streams through Lettuce, three connections per node whatever
+ * its number of sessions (one publishes and runs commands, one subscribes, one reads the shared
+ * queues, {@link RedisQueues}). A destination this node has subscribers for is a
  * Redis channel {@code <namespace>:<routing key>} it subscribes to; a pattern subscription is a
  * Redis pattern ({@link dev.switchboard.broker.DestinationPattern#glob()}), matched again exactly
  * here. A message published on this node is delivered here at once and published to its channel;
@@ -67,7 +68,10 @@ public final class RedisRelay implements Relay {
     private final Set<String> globs = ConcurrentHashMap.newKeySet();
 
     private volatile Receiver receiver;
+    private volatile dev.switchboard.broker.SharedQueues.Intake intake;
+    private final RedisQueues queues;
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
+    private volatile StatefulRedisConnection<byte[], byte[]> reads;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
     private volatile String problem = "not started";
     private volatile boolean closed;
@@ -83,16 +87,19 @@ public final class RedisRelay implements Relay {
      * @param uri       {@code redis://[password@]host:port[/database]}, {@code rediss://...}, or a
      *                  {@code redis-sentinel://} URI, as Lettuce reads them
      * @param namespace prefixed to every channel, so that several clusters can share one Redis
-     * @param timer     where connection attempts are scheduled while Redis cannot be reached
+     * @param timer     where connection attempts and the shared queues' housekeeping are scheduled
+     * @param queueCapacity most messages one shared queue holds
+     * @param queuesMax  most shared queues at once
      * @throws IllegalArgumentException for a URI Lettuce cannot read
      */
-    public RedisRelay(String uri, String namespace, ScheduledExecutorService timer) {
+    public RedisRelay(String uri, String namespace, ScheduledExecutorService timer, int queueCapacity, int queuesMax) {
         this.uri = RedisURI.create(uri);
         this.uri.setTimeout(Duration.ofSeconds(5));
         this.prefix = namespace + ":";
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         this.node = nodeId();
         this.timer = timer;
+        this.queues = new RedisQueues(prefix, node, queueCapacity, queuesMax, () -> commands);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
@@ -121,7 +128,7 @@ public final class RedisRelay implements Relay {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closed && (connection == pubsub || connection == commands)) {
+                if (!closed && (connection == pubsub || connection == commands || connection == reads)) {
                     LOG.warning("Redis relay lost its connection to Redis; messages do not cross nodes until it is back");
                     problem = "Redis connection lost; reconnecting";
                 }
@@ -131,8 +138,20 @@ public final class RedisRelay implements Relay {
 
     @Override
     public void start(Receiver receiver) {
+        start(receiver, null);
+    }
+
+    @Override
+    public void start(Receiver receiver, dev.switchboard.broker.SharedQueues.Intake intake) {
         this.receiver = receiver;
+        this.intake = intake;
         connect();
+        timer.scheduleWithFixedDelay(queues::housekeeping, 0, 5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public dev.switchboard.broker.SharedQueues queues() {
+        return queues;
     }
 
     /** One attempt to open both connections; on failure another is scheduled, later each time. */
@@ -141,18 +160,27 @@ public final class RedisRelay implements Relay {
             return;
         }
         StatefulRedisConnection<byte[], byte[]> c = null;
+        StatefulRedisConnection<byte[], byte[]> r = null;
         try {
             c = client.connect(ByteArrayCodec.INSTANCE);
+            r = client.connect(ByteArrayCodec.INSTANCE);
             StatefulRedisPubSubConnection<byte[], byte[]> p = client.connectPubSub(ByteArrayCodec.INSTANCE);
             p.addListener(new Listener());
             commands = c;
+            reads = r;
             pubsub = p;
             resubscribe();
             problem = null;
-            LOG.info("Redis relay connected as node " + node + " (2 connections, namespace " + prefix + ")");
+            if (intake != null) {
+                queues.start(intake, r);
+            }
+            LOG.info("Redis relay connected as node " + node + " (3 connections, namespace " + prefix + ")");
         } catch (RuntimeException e) {
             if (c != null) {
                 c.closeAsync();
+            }
+            if (r != null) {
+                r.closeAsync();
             }
             problem = "cannot reach Redis: " + rootMessage(e);
             long wait = retryMillis;
@@ -183,7 +211,8 @@ public final class RedisRelay implements Relay {
     private void updateProblem() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
-        if (c != null && p != null && c.isOpen() && p.isOpen()) {
+        StatefulRedisConnection<byte[], byte[]> r = reads;
+        if (c != null && p != null && r != null && c.isOpen() && p.isOpen() && r.isOpen()) {
             problem = null;
         }
     }
@@ -250,12 +279,14 @@ public final class RedisRelay implements Relay {
         if (problem != null) {
             out.put("problem", problem);
         }
-        out.put("redisConnections", (commands != null && commands.isOpen() ? 1 : 0) + (pubsub != null && pubsub.isOpen() ? 1 : 0));
+        out.put("redisConnections", (commands != null && commands.isOpen() ? 1 : 0) + (pubsub != null && pubsub.isOpen() ? 1 : 0)
+                + (reads != null && reads.isOpen() ? 1 : 0));
         out.put("published", published.sum());
         out.put("notRelayed", notRelayed.sum());
         out.put("received", received.sum());
         out.put("malformed", malformed.sum());
         out.put("reconnects", reconnects.sum());
+        out.put("queues", queues.stats());
         return out;
     }
 
@@ -263,10 +294,15 @@ public final class RedisRelay implements Relay {
     public void close() {
         closed = true;
         problem = "closed";
+        queues.close();
         StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
         StatefulRedisConnection<byte[], byte[]> c = commands;
+        StatefulRedisConnection<byte[], byte[]> r = reads;
         if (p != null) {
             p.close();
+        }
+        if (r != null) {
+            r.close();
         }
         if (c != null) {
             c.close();
