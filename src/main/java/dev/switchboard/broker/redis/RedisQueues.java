@@ -101,6 +101,11 @@ final class RedisQueues implements SharedQueues {
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder givenBack = new LongAdder();
     private final LongAdder claimed = new LongAdder();
+    private final LongAdder settledLate = new LongAdder();
+    /** ACKs and give-backs made while Redis was away, passed on when it is back (bounded). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> late = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger lateCount = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int LATE_MAX = 100_000;
 
     /**
      * @param capacity  most messages one queue holds (waiting and pending)
@@ -179,12 +184,26 @@ final class RedisQueues implements SharedQueues {
     @Override
     public void consumed(Object ticket) {
         Ticket t = (Ticket) ticket;
+        acknowledged.increment();
         StatefulRedisConnection<byte[], byte[]> c = commands.get();
         if (c != null && c.isOpen()) {
             c.async().xack(t.stream, GROUP, t.id);
             c.async().xdel(t.stream, t.id);
-        } // else it stays pending for this node; it is claimed if this node dies, else acknowledged late never: counted
-        acknowledged.increment();
+        } else {
+            later(() -> consumed(ticket));
+        }
+    }
+
+    /**
+     * Keeps a settlement for when Redis is back (housekeeping passes it on); beyond the bound the
+     * message stays pending for this node, to be claimed by another when this one stops.
+     */
+    private void later(Runnable settlement) {
+        if (lateCount.incrementAndGet() <= LATE_MAX) {
+            late.add(settlement);
+        } else {
+            lateCount.decrementAndGet();
+        }
     }
 
     @Override
@@ -193,7 +212,9 @@ final class RedisQueues implements SharedQueues {
         StatefulRedisConnection<byte[], byte[]> c = commands.get();
         givenBack.increment();
         if (c == null || !c.isOpen()) {
-            return; // it stays pending for this node and is claimed by another when this one is gone
+            givenBack.decrement();
+            later(() -> giveBack(ticket, message));
+            return;
         }
         // added again before the original is acknowledged: a crash in between makes a duplicate, not a loss
         c.async().xadd(t.stream, FIELD_MESSAGE, Envelope.encode(node, message), FIELD_REDELIVERED, new byte[] {'1'});
@@ -206,6 +227,15 @@ final class RedisQueues implements SharedQueues {
         StatefulRedisConnection<byte[], byte[]> c = commands.get();
         if (closed || c == null || !c.isOpen()) {
             return;
+        }
+        for (int n = lateCount.get(); n > 0; n--) { // only those waiting now: one may come back if Redis goes again
+            Runnable r = late.poll();
+            if (r == null) {
+                break;
+            }
+            lateCount.decrementAndGet();
+            settledLate.increment();
+            r.run();
         }
         try {
             c.sync().set(liveness(node), new byte[] {'1'}, SetArgs.Builder.px(LIVENESS.toMillis()));
@@ -367,6 +397,8 @@ final class RedisQueues implements SharedQueues {
         out.put("acknowledged", acknowledged.sum());
         out.put("givenBack", givenBack.sum());
         out.put("claimedFromGoneNodes", claimed.sum());
+        out.put("settledLate", settledLate.sum());
+        out.put("waitingForRedis", lateCount.get());
         return out;
     }
 
