@@ -79,6 +79,11 @@ public interface Relay extends AutoCloseable {
         return null;
     }
 
+    /** State every node sees the same (chat presence and history), or null on a single node. */
+    default SharedState state() {
+        return null;
+    }
+
     /**
      * Connects (or starts trying to); from now on received messages go to {@code receiver}, and
      * shared queues' messages to {@code intake}.

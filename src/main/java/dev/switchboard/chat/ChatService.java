@@ -3,6 +3,7 @@ package dev.switchboard.chat;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
+import dev.switchboard.broker.SharedState;
 import dev.switchboard.broker.Subscription;
 import dev.switchboard.session.MemoryBudget;
 import jakarta.json.bind.Jsonb;
@@ -36,8 +37,15 @@ import java.util.regex.Pattern;
  * {@link MemoryBudget.Account#createDestination}) and is forgotten {@code roomTtl} after it was
  * last used with nobody in it.
  *
+ * <p>On several nodes ({@link SharedState}, Redis when the relay is on) a room's presence and
+ * history are the cluster's: who is in the room is counted on every node, a joiner gets the history
+ * and member list every node shares, and ENTER and LEAVE are published when a name arrives in or
+ * leaves the whole room, not one node's part of it. When the shared state cannot be reached the
+ * node answers from what it knows itself (counted).
+ *
  * <p>Over 400 lines: rooms, presence, history and stamping share each room's lock, which keeps a
- * room's history in the order its members receive it (see docs/threads.md).
+ * room's history in the order its members receive it (see docs/threads.md). With shared state a
+ * join or leave makes one Redis round trip under that lock.
  */
 public final class ChatService implements Broker.SubscriptionListener {
 
@@ -72,6 +80,9 @@ public final class ChatService implements Broker.SubscriptionListener {
     private final LongAdder leaves = new LongAdder();
     private final LongAdder roomsForgotten = new LongAdder();
     private final LongAdder historyNotKept = new LongAdder();
+    private final LongAdder sharedStateMissed = new LongAdder();
+    /** The room state every node shares, or null on a single node. */
+    private final SharedState shared;
 
     private static final class Room {
         final String name;
@@ -101,6 +112,7 @@ public final class ChatService implements Broker.SubscriptionListener {
         this.jsonb = jsonb;
         this.ids = ids;
         this.limits = limits;
+        this.shared = broker.relay().state();
         broker.listen(TOPIC_PREFIX, this);
     }
 
@@ -194,15 +206,33 @@ public final class ChatService implements Broker.SubscriptionListener {
             }
             room.subscriptions.put(s, name);
             room.lastUsedNanos = System.nanoTime();
-            int count = room.members.merge(name, 1, Integer::sum);
-            joins.increment();
-            for (Kept past : room.history) {
-                broker.deliverTo(s, message(past.message().asHistory()));
+            long count = room.members.merge(name, 1, Integer::sum);
+            List<String> members = room.members();
+            List<ChatMessage> history = null;
+            if (shared != null) {
+                try {
+                    count = shared.count(membersKey(roomName), name, 1);
+                    members = shared.names(membersKey(roomName));
+                    history = new java.util.ArrayList<>();
+                    for (byte[] past : shared.list(historyKey(roomName))) {
+                        history.add(jsonb.fromJson(new String(past, StandardCharsets.UTF_8), ChatMessage.class));
+                    }
+                } catch (SharedState.Unavailable | jakarta.json.bind.JsonbException e) {
+                    sharedStateMissed.increment(); // this node's own view of the room will do
+                    history = null;
+                }
             }
-            broker.deliverTo(s, message(system(roomName, "Welcome to " + roomName + ", " + name + ".", room.members())));
+            joins.increment();
+            if (history == null) {
+                history = room.history.stream().map(Kept::message).toList();
+            }
+            for (ChatMessage past : history) {
+                broker.deliverTo(s, message(past.asHistory()));
+            }
+            broker.deliverTo(s, message(system(roomName, "Welcome to " + roomName + ", " + name + ".", members)));
             if (count == 1) {
                 publish(room, new ChatMessage(ChatMessage.Type.ENTER, roomName, name, name + " joined",
-                        Instant.now().toString(), ids.get(), room.members()));
+                        Instant.now().toString(), ids.get(), members));
             }
         }
         return true;
@@ -226,15 +256,26 @@ public final class ChatService implements Broker.SubscriptionListener {
             if (s.owner().principal() != null) {
                 room.signedIn.merge(name, -1, (a, b) -> a + b == 0 ? null : a + b);
             }
-            int count = room.members.merge(name, -1, Integer::sum);
+            long count = room.members.merge(name, -1, Integer::sum);
+            if (count <= 0) {
+                room.members.remove(name);
+                room.lastUsedNanos = System.nanoTime();
+            }
+            List<String> members = room.members();
+            if (shared != null) {
+                try {
+                    count = shared.count(membersKey(roomName), name, -1);
+                    members = shared.names(membersKey(roomName));
+                } catch (SharedState.Unavailable e) {
+                    sharedStateMissed.increment();
+                }
+            }
             if (count > 0) {
                 return;
             }
-            room.members.remove(name);
-            room.lastUsedNanos = System.nanoTime();
             leaves.increment();
             publish(room, new ChatMessage(ChatMessage.Type.LEAVE, roomName, name, name + " left",
-                    Instant.now().toString(), ids.get(), room.members()));
+                    Instant.now().toString(), ids.get(), members));
         }
     }
 
@@ -399,11 +440,23 @@ public final class ChatService implements Broker.SubscriptionListener {
             budget.node().release(MemoryBudget.Use.CHAT, old.bytes());
         }
         messages.increment();
+        Message out = message(m);
+        if (shared != null && limits.historySize() > 0) {
+            shared.append(historyKey(room.name), out.body(), limits.historySize(), limits.roomTtl());
+        }
         try {
-            broker.publish(message(m));
+            broker.publish(out);
         } catch (BrokerException e) {
             LOG.log(Level.WARNING, "chat message to " + room.name + " not published", e);
         }
+    }
+
+    private static String membersKey(String room) {
+        return "chat:members:" + room;
+    }
+
+    private static String historyKey(String room) {
+        return "chat:history:" + room;
     }
 
     private ChatMessage system(String room, String text, List<String> members) {
@@ -434,6 +487,9 @@ public final class ChatService implements Broker.SubscriptionListener {
         out.put("leaves", leaves.sum());
         out.put("roomsForgotten", roomsForgotten.sum());
         out.put("historyNotKept", historyNotKept.sum());
+        if (shared != null) {
+            out.put("sharedStateMissed", sharedStateMissed.sum());
+        }
         return out;
     }
 

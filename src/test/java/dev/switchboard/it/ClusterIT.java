@@ -281,7 +281,8 @@ class ClusterIT {
         java.nio.file.Files.createDirectories(dir);
         int port = RedisProcess.freePort();
         Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dswitchboard.broker.relay=" + redis.uri(),
+                "-cp", withoutRelayLibraries(System.getProperty("java.class.path")),
+                "-Dswitchboard.broker.relay=" + redis.uri(),
                 "dev.switchboard.runner.EmbeddedServer", "--war", WAR.toAbsolutePath().toString(), "--port",
                 String.valueOf(port), "--base", dir.resolve("tomcat").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile()).start();
@@ -327,6 +328,16 @@ class ClusterIT {
         } finally {
             doomed.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * The test classpath holds Lettuce (the library's optional dependency); a node started from it
+     * would find Lettuce there even if the WAR lacked it. Without it, the node must use the WAR's.
+     */
+    private static String withoutRelayLibraries(String classpath) {
+        return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.matches(".*/(io/lettuce|io/netty|io/projectreactor|org/reactivestreams)/.*"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     @Test

@@ -49,6 +49,10 @@ class RealWarIT {
             assertTrue(war.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/lib/yasson-")));
             assertFalse(war.stream().anyMatch(e -> e.getName().contains("dev/switchboard/runner/")));
             assertFalse(war.stream().anyMatch(e -> e.getName().matches("WEB-INF/lib/(tomcat|jakarta\\.websocket|jakarta\\.servlet).*")));
+            for (String relayLibrary : new String[] {"lettuce-core-", "netty-handler-", "reactor-core-", "slf4j-jdk14-"}) {
+                assertTrue(war.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/lib/" + relayLibrary)),
+                        "the Redis relay's " + relayLibrary + " jar is in the demo WAR");
+            }
             String webXml = new String(war.getInputStream(war.getEntry("WEB-INF/web.xml")).readAllBytes());
             assertTrue(webXml.replaceAll("\\s", "").contains("<absolute-ordering><name>switchboard</name></absolute-ordering>"),
                     webXml);

@@ -70,6 +70,7 @@ public final class RedisRelay implements Relay {
     private volatile Receiver receiver;
     private volatile dev.switchboard.broker.SharedQueues.Intake intake;
     private final RedisQueues queues;
+    private final RedisState state;
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
     private volatile StatefulRedisConnection<byte[], byte[]> reads;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
@@ -100,6 +101,7 @@ public final class RedisRelay implements Relay {
         this.node = nodeId();
         this.timer = timer;
         this.queues = new RedisQueues(prefix, node, queueCapacity, queuesMax, () -> commands);
+        this.state = new RedisState(prefix, node, () -> commands);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
@@ -152,6 +154,11 @@ public final class RedisRelay implements Relay {
     @Override
     public dev.switchboard.broker.SharedQueues queues() {
         return queues;
+    }
+
+    @Override
+    public dev.switchboard.broker.SharedState state() {
+        return state;
     }
 
     /** One attempt to open both connections; on failure another is scheduled, later each time. */
@@ -287,6 +294,7 @@ public final class RedisRelay implements Relay {
         out.put("malformed", malformed.sum());
         out.put("reconnects", reconnects.sum());
         out.put("queues", queues.stats());
+        out.put("sharedStateFailures", state.failures());
         return out;
     }
 

@@ -70,9 +70,9 @@ final class ServerProcess implements AutoCloseable {
                 "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
                 "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.switchboard.runner.EmbeddedServer",
-                "--war", war.toString(), "--port", String.valueOf(port), "--base", "target/stomp-benchmark-switchboard"));
+                "--war", war.toString(), "--port", String.valueOf(port), "--base", "target/stomp-benchmark-" + slug(name)));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(new File("target/stomp-benchmark-switchboard.log"));
+                .redirectOutput(new File("target/stomp-benchmark-" + slug(name) + ".log"));
         // every benchmark client comes from 127.0.0.1 and publishers send as fast as they can:
         // the per-address and per-connection abuse limits are lifted (the attack suite sets its own)
         if (liftClientLimits) {
@@ -83,6 +83,11 @@ final class ServerProcess implements AutoCloseable {
         }
         builder.environment().putAll(settings);
         return started(name, port, "/stomp", "/sockjs/stomp", builder.start());
+    }
+
+    /** A server's name as a file name: "Switchboard (binary MESSAGE frames)" becomes "switchboard-binary-message-frames". */
+    private static String slug(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
     /** The Spring reference peer's jar (../shared/peers/spring-stomp, built beforehand). */

@@ -98,6 +98,14 @@ final class StompLoad {
 
         /** Subscribers carried as {@code mode} says (SockJS transports); the publisher always on plain WebSocket. */
         FanOut(String topic, int n, ClientLoop.Mode mode) throws Exception {
+            this(topic, n, mode, null);
+        }
+
+        /**
+         * With {@code other} (a second node of the same cluster), every other subscriber connects
+         * to it; the publisher stays on this load's server.
+         */
+        FanOut(String topic, int n, ClientLoop.Mode mode, ServerProcess other) throws Exception {
             this.topic = topic;
             this.n = n;
             this.baseId = loop.nextId();
@@ -110,7 +118,8 @@ final class StompLoad {
                     case SOCKJS_WEBSOCKET -> server.sockJsPath + session + "/websocket";
                     case SOCKJS_XHR_STREAMING -> server.sockJsPath + session + "/xhr_streaming";
                 };
-                subscribers.add(loop.connect(server.address(), path, this, mode));
+                ServerProcess to = other != null && i % 2 == 1 ? other : server;
+                subscribers.add(loop.connect(to.address(), path, this, mode));
                 if (i % 200 == 199) {
                     Thread.sleep(50);
                 }

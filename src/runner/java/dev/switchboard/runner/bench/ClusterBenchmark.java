@@ -1,0 +1,215 @@
+package dev.switchboard.runner.bench;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Two nodes through Redis against one node, in one run on this machine: a publisher on node A and
+ * N subscribers (1000) split over nodes A and B, through a private {@code redis-server} (Debian's,
+ * a free port, nothing on disk), beside the same load on a single node without the relay. Prints
+ * deliveries/s at the highest rate delivered in full with p99 under 50 ms, p99 with 10 messages/s
+ * published to the N subscribers, and the Redis connections of the nodes
+ * with 10,000 idle sessions (each subscribed to a topic of its own) open on the two nodes.
+ *
+ * <p>Options: {@code --war PATH} (required), {@code --subscribers N} (1000), {@code --step-seconds S}
+ * (2), {@code --fixed-seconds S} (10), {@code --idle N} (10000). Both nodes, Redis and the client
+ * share the machine's cores: compare the two columns, not with other machines.
+ */
+public final class ClusterBenchmark {
+
+    private static final List<String> FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
+
+    private record Result(StompLoad.Step fixed, StompLoad.Step best, StompLoad.Step failed) { }
+
+    private ClusterBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war = null;
+        int n = 1000;
+        double stepSeconds = 2;
+        double fixedSeconds = 10;
+        int idle = 10_000;
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--war" -> war = Path.of(args[i + 1]);
+                case "--subscribers" -> n = Integer.parseInt(args[i + 1]);
+                case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
+                case "--fixed-seconds" -> fixedSeconds = Double.parseDouble(args[i + 1]);
+                case "--idle" -> idle = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (war == null || !Files.exists(war)) {
+            throw new IllegalArgumentException("--war must name the built WAR (mvn package)");
+        }
+        int redisPort = ServerProcess.freePort();
+        Path redisDir = Files.createDirectories(Path.of("target", "cluster-benchmark-redis"));
+        Process redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", redisDir.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(new File("target/cluster-benchmark-redis.log")).start();
+        try {
+            awaitRedis(redisPort);
+            Result single;
+            log("=== one node, no relay: publisher and %d subscribers on it", n);
+            try (ServerProcess node = ServerProcess.switchboard(war, FLAGS, Map.of(), "Switchboard single node");
+                 ClientLoop loop = new ClientLoop("bench-single", StompBenchmark.CLIENT_THREADS)) {
+                single = fanOut(new StompLoad(loop, node), null, n, stepSeconds, fixedSeconds);
+            }
+            Map<String, String> relay = Map.of("SWITCHBOARD_BROKER_RELAY", "redis://127.0.0.1:" + redisPort);
+            Result cluster;
+            long[] connections;
+            log("=== two nodes through Redis: publisher on A, %d subscribers split over A and B", n);
+            try (ServerProcess a = ServerProcess.switchboard(war, FLAGS, relay, "Switchboard node A");
+                 ServerProcess b = ServerProcess.switchboard(war, FLAGS, relay, "Switchboard node B");
+                 ClientLoop loop = new ClientLoop("bench-cluster", StompBenchmark.CLIENT_THREADS)) {
+                cluster = fanOut(new StompLoad(loop, a), b, n, stepSeconds, fixedSeconds);
+                connections = idleSessions(loop, a, b, idle, redisPort);
+            }
+            print(n, single, cluster, idle, connections);
+        } finally {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Result fanOut(StompLoad load, ServerProcess other, int n, double stepSeconds, double fixedSeconds)
+            throws Exception {
+        try (StompLoad.FanOut group = load.new FanOut("/topic/cluster-bench", n, ClientLoop.Mode.WEBSOCKET, other)) {
+            double fixedRate = 10;
+            group.step(fixedRate, 3); // warm-up
+            StompLoad.Step fixed = group.step(fixedRate, fixedSeconds);
+            log("1->%d at 10 msg/s: %s", n, fixed);
+            double rate = 20_000.0 / n;
+            StompLoad.Step best = null;
+            StompLoad.Step failed = null;
+            while (rate * n <= 4_000_000) {
+                StompLoad.Step step = group.step(rate, stepSeconds);
+                log("1->%d offered %.0f msg/s: %s %s", n, rate, step, step.passed() ? "PASS" : "FAIL");
+                if (!step.passed()) {
+                    failed = step;
+                    break;
+                }
+                best = step;
+                rate *= 1.5;
+            }
+            return new Result(fixed, best, failed);
+        }
+    }
+
+    /**
+     * Opens {@code count} idle sessions, half on each node, each subscribed to a topic of its own
+     * (so each node subscribes to thousands of Redis channels), and counts Redis's clients before
+     * and with them open: {before, with, open sessions}.
+     */
+    private static long[] idleSessions(ClientLoop loop, ServerProcess a, ServerProcess b, int count, int redisPort)
+            throws Exception {
+        long before = redisClients(redisPort);
+        AtomicInteger subscribed = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        ClientLoop.Listener listener = new ClientLoop.Listener() {
+            @Override
+            public void opened(ClientLoop.Conn conn) {
+                conn.sendText(StompLoad.CONNECT);
+            }
+
+            @Override
+            public void frame(ClientLoop.Conn conn, String command, byte[] frame, int bodyStart, int end) {
+                if (command.equals("CONNECTED")) {
+                    conn.sendText(StompLoad.subscribe("0", "/topic/idle." + conn.id));
+                    subscribed.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void closed(ClientLoop.Conn conn, String why) {
+                closed.incrementAndGet();
+            }
+        };
+        List<ClientLoop.Conn> conns = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ServerProcess to = i % 2 == 0 ? a : b;
+            conns.add(loop.connect(to.address(), to.stompPath, listener));
+            while (conns.size() - subscribed.get() - closed.get() >= 200) {
+                Thread.sleep(1);
+            }
+        }
+        StompLoad.await(() -> subscribed.get() + closed.get() >= count, 120, "idle sessions");
+        Thread.sleep(2000); // their SUBSCRIBEs reach Redis
+        long with = redisClients(redisPort);
+        long channels = redis(redisPort, "PUBSUB", "NUMSUB").isEmpty() ? 0 : redisChannels(redisPort);
+        log("idle: %d sessions open, Redis clients %d before and %d with them, %d channels subscribed",
+                count - closed.get(), before, with, channels);
+        conns.forEach(ClientLoop.Conn::close);
+        return new long[] {before, with, count - closed.get(), channels};
+    }
+
+    private static long redisClients(int port) throws Exception {
+        // CLIENT LIST names every connection, the asking redis-cli's too
+        return redis(port, "CLIENT", "LIST").lines().filter(l -> !l.isBlank()).count() - 1;
+    }
+
+    private static long redisChannels(int port) throws Exception {
+        return redis(port, "PUBSUB", "CHANNELS", "switchboard:/topic/idle.*").lines().filter(l -> !l.isBlank()).count();
+    }
+
+    /** One command through Debian's redis-cli (no client code of ours speaks Redis's protocol). */
+    private static String redis(int port, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static void awaitRedis(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!redis(port, "PING").trim().equals("PONG")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("redis-server did not start; see target/cluster-benchmark-redis.log");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void print(int n, Result single, Result cluster, int idle, long[] connections) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "| 1 publisher -> %d subscribers | one node | two nodes through Redis |%n", n);
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| deliveries/s, highest rate delivered in full with p99 < 50 ms | %s | %s |%n",
+                max(single), max(cluster));
+        System.out.printf(Locale.ROOT, "| p50 / p99 at 10 msg/s (%d deliveries/s) | %.2f / %.2f ms | %.2f / %.2f ms |%n",
+                10 * n, single.fixed.p50(), single.fixed.p99(), cluster.fixed.p50(), cluster.fixed.p99());
+        System.out.printf(Locale.ROOT, "| first rate that failed | %s | %s |%n", failed(single), failed(cluster));
+        if (single.best != null && cluster.best != null) {
+            System.out.printf(Locale.ROOT, "%ncross-node max / single-node max: %.0f%% (target >= 50%%); p99 at 10 msg/s:"
+                    + " %.2fx single-node (target <= 2x)%n", 100 * cluster.best.deliveredPerSec() / single.best.deliveredPerSec(),
+                    cluster.fixed.p99() / Math.max(0.01, single.fixed.p99()));
+        }
+        System.out.printf(Locale.ROOT, "Redis connections: %d for the two nodes with no client; %d with %d idle sessions"
+                + " open (half on each node, %d topic channels subscribed)%n", connections[0], connections[1], connections[2],
+                connections[3]);
+    }
+
+    private static String max(Result r) {
+        return r.best == null ? "none passed" : String.format(Locale.ROOT, "%,.0f (p99 %.1f ms)", r.best.deliveredPerSec(), r.best.p99());
+    }
+
+    private static String failed(Result r) {
+        return r.failed == null ? "none up to 4M/s" : String.format(Locale.ROOT, "%,.0f offered: %,.0f delivered, p99 %.1f ms",
+                r.failed.offeredPerSec(), r.failed.deliveredPerSec(), r.failed.p99());
+    }
+
+    private static void log(String format, Object... args) {
+        StompBenchmark.log(format, args);
+    }
+}
