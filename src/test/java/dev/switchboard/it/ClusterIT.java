@@ -330,6 +330,64 @@ class ClusterIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void aChatRoomsPresenceAndHistoryAreTheSameOnEveryNode() throws Exception {
+        String room = "cluster-room";
+        try (StompTestClient carol = StompTestClient.connect(stomp(a));
+             StompTestClient dave = StompTestClient.connect(stomp(b))) {
+            List<String> carolJoined = join(carol, room, "carol");
+            assertTrue(of(carolJoined, "SYSTEM").contains("\"members\":[\"carol\"]"), carolJoined.toString());
+            assertTrue(of(carolJoined, "ENTER").contains("\"sender\":\"carol\""), carolJoined.toString());
+            listeners("/topic/chat." + room, 1);
+            carol.send(StompFrame.of(StompCommand.SEND, "destination", "/app/chat/" + room, "content-type",
+                    "application/json").withBody("{\"type\":\"TALK\",\"text\":\"said on node A\"}"));
+            assertTrue(chat(carol, "TALK").contains("said on node A"));
+
+            // dave joins on node B: node A's history, and both members
+            List<String> daveJoined = join(dave, room, "dave");
+            String welcome = of(daveJoined, "SYSTEM");
+            assertTrue(welcome.contains("\"type\":\"SYSTEM\"") && welcome.contains("\"members\":[\"carol\",\"dave\"]"), welcome);
+            assertTrue(daveJoined.stream().anyMatch(m -> m.contains("said on node A") && m.contains("\"history\":true")),
+                    "node B replays what was said on node A: " + daveJoined);
+            String enter = chat(carol, "ENTER");
+            assertTrue(enter.contains("\"sender\":\"dave\"") && enter.contains("\"members\":[\"carol\",\"dave\"]"), enter);
+
+            dave.send(StompFrame.of(StompCommand.UNSUBSCRIBE, "id", "room"));
+            String leave = chat(carol, "LEAVE");
+            assertTrue(leave.contains("\"sender\":\"dave\"") && leave.contains("\"members\":[\"carol\"]"), leave);
+        }
+    }
+
+    /** Subscribes to the room with a nickname; returns the bodies that came before the receipt (history, welcome). */
+    private static List<String> join(StompTestClient client, String room, String nickname) {
+        client.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "room", "destination", "/topic/chat." + room,
+                "nickname", nickname, "receipt", "joined"));
+        List<String> bodies = new ArrayList<>();
+        for (StompFrame f = client.next(); f.command() != StompCommand.RECEIPT; f = client.next()) {
+            bodies.add(f.bodyText());
+        }
+        return bodies;
+    }
+
+    /** The one message of this type among {@code bodies}. */
+    private static String of(List<String> bodies, String type) {
+        List<String> found = bodies.stream().filter(b -> b.contains("\"type\":\"" + type + "\"")
+                && !b.contains("\"history\":true")).toList();
+        assertEquals(1, found.size(), type + " in " + bodies);
+        return found.get(0);
+    }
+
+    /** The next chat message of this type (others skipped). */
+    private static String chat(StompTestClient client, String type) {
+        while (true) {
+            String body = client.expect(StompCommand.MESSAGE).bodyText();
+            if (body.contains("\"type\":\"" + type + "\"")) {
+                return body;
+            }
+        }
+    }
+
     /**
      * The test classpath holds Lettuce (the library's optional dependency); a node started from it
      * would find Lettuce there even if the WAR lacked it. Without it, the node must use the WAR's.
@@ -394,5 +452,36 @@ class ClusterIT {
         } finally {
             late.close();
         }
+    }
+
+    @Test
+    @Order(8)
+    void aHundredRedisRestartsLeaveNoThreadOrConnectionBehind() throws Exception {
+        Await.until("both nodes UP", BOUND, () -> Http.get(a.uri().resolve("health")).body().contains("\"UP\"")
+                && Http.get(b.uri().resolve("health")).body().contains("\"UP\""));
+        int threadsBefore = Thread.activeCount();
+        long redisThreadsBefore = redisThreads();
+        for (int i = 0; i < 100; i++) {
+            redis.kill();
+            redis.restart();
+            Await.until("both nodes reconnected after restart " + (i + 1), BOUND, () -> redis.clients() == 6
+                    && !Http.get(a.uri().resolve("health")).body().contains("DEGRADED")
+                    && !Http.get(b.uri().resolve("health")).body().contains("DEGRADED"));
+        }
+        assertEquals(redisThreadsBefore, redisThreads(), "the relays' threads");
+        assertTrue(Thread.activeCount() <= threadsBefore + 4, "threads: " + threadsBefore + " before, "
+                + Thread.activeCount() + " after");
+        try (StompTestClient onB = StompTestClient.connect(stomp(b));
+             StompTestClient publisher = StompTestClient.connect(stomp(a))) {
+            subscribe(onB, "1", "/topic/after-restarts");
+            listeners("/topic/after-restarts", 1);
+            send(publisher, "/topic/after-restarts", "still one broker");
+            assertEquals("still one broker", onB.expect(StompCommand.MESSAGE).bodyText());
+        }
+        assertTrue(Stats.number(Http.get(a.uri().resolve("stats")).body(), "reconnects") >= 100);
+    }
+
+    private static long redisThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("switchboard-redis")).count();
     }
 }

@@ -145,11 +145,12 @@ public final class ClusterBenchmark {
         StompLoad.await(() -> subscribed.get() + closed.get() >= count, 120, "idle sessions");
         Thread.sleep(2000); // their SUBSCRIBEs reach Redis
         long with = redisClients(redisPort);
-        long channels = redis(redisPort, "PUBSUB", "NUMSUB").isEmpty() ? 0 : redisChannels(redisPort);
+        long channels = redisChannels(redisPort);
+        long open = count - closed.get();
         log("idle: %d sessions open, Redis clients %d before and %d with them, %d channels subscribed",
-                count - closed.get(), before, with, channels);
+                open, before, with, channels);
         conns.forEach(ClientLoop.Conn::close);
-        return new long[] {before, with, count - closed.get(), channels};
+        return new long[] {before, with, open, channels};
     }
 
     private static long redisClients(int port) throws Exception {
