@@ -74,7 +74,15 @@ public final class ClusterBenchmark {
                 cluster = fanOut(new StompLoad(loop, a), b, n, stepSeconds, fixedSeconds);
                 connections = idleSessions(loop, a, b, idle, redisPort);
             }
-            print(n, single, cluster, idle, connections);
+            Result apart;
+            log("=== two nodes, no relay (the cost of a second JVM on these cores): a publisher and %d subscribers on each",
+                    n / 2);
+            try (ServerProcess a = ServerProcess.switchboard(war, FLAGS, Map.of(), "Switchboard apart A");
+                 ServerProcess b = ServerProcess.switchboard(war, FLAGS, Map.of(), "Switchboard apart B");
+                 ClientLoop loop = new ClientLoop("bench-apart", StompBenchmark.CLIENT_THREADS)) {
+                apart = fanOutApart(new StompLoad(loop, a), new StompLoad(loop, b), n / 2, stepSeconds, fixedSeconds);
+            }
+            print(n, single, cluster, apart, idle, connections);
         } finally {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
@@ -103,6 +111,51 @@ public final class ClusterBenchmark {
             }
             return new Result(fixed, best, failed);
         }
+    }
+
+    /**
+     * The same deliveries on two nodes that share nothing: a publisher and {@code half} subscribers
+     * on each, both publishing at once at each step; a step passes when both do. Deliveries/s are
+     * the two nodes' sum.
+     */
+    private static Result fanOutApart(StompLoad onA, StompLoad onB, int half, double stepSeconds, double fixedSeconds)
+            throws Exception {
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (StompLoad.FanOut a = onA.new FanOut("/topic/apart", half);
+             StompLoad.FanOut b = onB.new FanOut("/topic/apart", half)) {
+            together(both, a, b, 10, 3); // warm-up
+            StompLoad.Step fixed = together(both, a, b, 10, fixedSeconds);
+            log("2 x 1->%d at 10 msg/s each: %s", half, fixed);
+            double rate = 20_000.0 / (2 * half);
+            StompLoad.Step best = null;
+            StompLoad.Step failed = null;
+            while (rate * 2 * half <= 4_000_000) {
+                StompLoad.Step step = together(both, a, b, rate, stepSeconds);
+                log("2 x 1->%d offered %.0f msg/s each: %s %s", half, rate, step, step.passed() ? "PASS" : "FAIL");
+                if (!step.passed()) {
+                    failed = step;
+                    break;
+                }
+                best = step;
+                rate *= 1.5;
+            }
+            return new Result(fixed, best, failed);
+        } finally {
+            both.shutdownNow();
+        }
+    }
+
+    /** Both groups' step at once, summed (deliveries, offered) and worst of (p99, cuts). */
+    private static StompLoad.Step together(java.util.concurrent.ExecutorService both, StompLoad.FanOut a,
+                                           StompLoad.FanOut b, double rate, double seconds) throws Exception {
+        java.util.concurrent.Future<StompLoad.Step> fa = both.submit(() -> a.step(rate, seconds));
+        java.util.concurrent.Future<StompLoad.Step> fb = both.submit(() -> b.step(rate, seconds));
+        StompLoad.Step x = fa.get();
+        StompLoad.Step y = fb.get();
+        return new StompLoad.Step(x.offeredPerSec() + y.offeredPerSec(), x.deliveredPerSec() + y.deliveredPerSec(),
+                x.expected() + y.expected(), x.delivered() + y.delivered(), Math.max(x.p50(), y.p50()),
+                Math.max(x.p99(), y.p99()), Math.max(x.p999(), y.p999()), x.cut() + y.cut(),
+                x.outOfOrder() + y.outOfOrder(), x.serverCpu() + y.serverCpu(), x.clientCpu());
     }
 
     /**
@@ -182,15 +235,21 @@ public final class ClusterBenchmark {
         }
     }
 
-    private static void print(int n, Result single, Result cluster, int idle, long[] connections) {
+    private static void print(int n, Result single, Result cluster, Result apart, int idle, long[] connections) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "| 1 publisher -> %d subscribers | one node | two nodes through Redis |%n", n);
-        System.out.println("|---|---|---|");
-        System.out.printf(Locale.ROOT, "| deliveries/s, highest rate delivered in full with p99 < 50 ms | %s | %s |%n",
-                max(single), max(cluster));
-        System.out.printf(Locale.ROOT, "| p50 / p99 at 10 msg/s (%d deliveries/s) | %.2f / %.2f ms | %.2f / %.2f ms |%n",
-                10 * n, single.fixed.p50(), single.fixed.p99(), cluster.fixed.p50(), cluster.fixed.p99());
-        System.out.printf(Locale.ROOT, "| first rate that failed | %s | %s |%n", failed(single), failed(cluster));
+        System.out.printf(Locale.ROOT, "| %d subscribers | one node | two nodes through Redis | two nodes apart (no relay; a publisher each) |%n", n);
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| deliveries/s, highest rate delivered in full with p99 < 50 ms | %s | %s | %s |%n",
+                max(single), max(cluster), max(apart));
+        System.out.printf(Locale.ROOT, "| p50 / p99 at 10 msg/s (%d deliveries/s) | %.2f / %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms |%n",
+                10 * n, single.fixed.p50(), single.fixed.p99(), cluster.fixed.p50(), cluster.fixed.p99(),
+                apart.fixed.p50(), apart.fixed.p99());
+        System.out.printf(Locale.ROOT, "| first rate that failed | %s | %s | %s |%n", failed(single), failed(cluster),
+                failed(apart));
+        if (cluster.best != null && apart.best != null) {
+            System.out.printf(Locale.ROOT, "two nodes through Redis / two nodes apart: %.0f%%%n",
+                    100 * cluster.best.deliveredPerSec() / apart.best.deliveredPerSec());
+        }
         if (single.best != null && cluster.best != null) {
             System.out.printf(Locale.ROOT, "%ncross-node max / single-node max: %.0f%% (target >= 50%%); p99 at 10 msg/s:"
                     + " %.2fx single-node (target <= 2x)%n", 100 * cluster.best.deliveredPerSec() / single.best.deliveredPerSec(),
