@@ -281,18 +281,32 @@ public final class Bootstrap implements ServletContextListener {
         return server;
     }
 
-    /** The deployment's timer and closer threads: named, daemon, stopped on undeploy. */
+    /** The deployment's timer and closer threads: named, daemon, stopped (and waited for) on undeploy. */
     private static ScheduledThreadPoolExecutor background(String name) {
-        AtomicInteger n = new AtomicInteger();
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, task -> {
-            Thread t = new Thread(task, "switchboard" + (name.equals("/") ? "" : name.replace('/', '-'))
-                    + "-background-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        BackgroundPool pool = new BackgroundPool("switchboard" + (name.equals("/") ? "" : name.replace('/', '-'))
+                + "-background-");
         pool.setRemoveOnCancelPolicy(true);
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return pool;
+    }
+
+    /** Two timer threads that remember themselves, so that undeploy waits until they have ended. */
+    private static final class BackgroundPool extends ScheduledThreadPoolExecutor {
+        final java.util.Queue<Thread> threads;
+
+        BackgroundPool(String prefix) {
+            this(prefix, new java.util.concurrent.ConcurrentLinkedQueue<>(), new AtomicInteger());
+        }
+
+        private BackgroundPool(String prefix, java.util.Queue<Thread> threads, AtomicInteger n) {
+            super(2, task -> {
+                Thread t = new Thread(task, prefix + n.incrementAndGet());
+                t.setDaemon(true);
+                threads.add(t);
+                return t;
+            });
+            this.threads = threads;
+        }
     }
 
     @Override
@@ -343,10 +357,16 @@ public final class Bootstrap implements ServletContextListener {
     }
 
     private static void stop(ExecutorService pool) {
+        java.util.Collection<Thread> threads = pool instanceof BackgroundPool b ? b.threads : java.util.List.of();
         pool.shutdown();
         try {
             if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
+            }
+            // a terminated pool's threads may still be on their way out: Tomcat's leak check,
+            // right after this, would report them
+            for (Thread t : threads) {
+                t.join(2000);
             }
         } catch (InterruptedException e) {
             pool.shutdownNow();

@@ -89,7 +89,15 @@ public final class EmbeddedServer implements AutoCloseable {
         host.addContainerListener(event -> {
             if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context added) {
                 TomcatDefaults.apply(added);
-                contextParameters.forEach(added::addParameter);
+                // as <Parameter> elements of context.xml: they outlive a reload, web.xml's do not
+                contextParameters.forEach((name, value) -> {
+                    org.apache.tomcat.util.descriptor.web.ApplicationParameter parameter =
+                            new org.apache.tomcat.util.descriptor.web.ApplicationParameter();
+                    parameter.setName(name);
+                    parameter.setValue(value);
+                    parameter.setOverride(false);
+                    added.addApplicationParameter(parameter);
+                });
             }
         });
         host.addLifecycleListener(new HostConfig());

@@ -88,6 +88,7 @@ final class RedisQueues implements SharedQueues {
     private final int capacity;
     private final int queuesMax;
     private final Supplier<StatefulRedisConnection<byte[], byte[]>> commands;
+    private final Issuer issuer;
     private final Set<String> consumed = ConcurrentHashMap.newKeySet();
     private final Set<String> grouped = ConcurrentHashMap.newKeySet();
     private volatile Intake intake;
@@ -113,7 +114,8 @@ final class RedisQueues implements SharedQueues {
      * @param commands  the relay's connection for commands, or null while there is none
      */
     RedisQueues(String prefix, String node, int capacity, int queuesMax,
-                Supplier<StatefulRedisConnection<byte[], byte[]>> commands) {
+                Supplier<StatefulRedisConnection<byte[], byte[]>> commands, Issuer issuer) {
+        this.issuer = issuer;
         this.prefix = prefix;
         this.node = node;
         this.nodeBytes = node.getBytes(StandardCharsets.UTF_8);
@@ -142,8 +144,10 @@ final class RedisQueues implements SharedQueues {
         }
         Long result;
         try {
-            result = c.async().<Long>eval(SEND, ScriptOutputType.INTEGER, new byte[][] {stream(queue), queuesKey},
-                    Envelope.encode(node, message), bytes(capacity), bytes(queuesMax), GROUP).get(5, TimeUnit.SECONDS);
+            byte[] envelope = Envelope.encode(node, message);
+            result = issuer.call(() -> c.async().<Long>eval(SEND, ScriptOutputType.INTEGER,
+                    new byte[][] {stream(queue), queuesKey}, envelope, bytes(capacity), bytes(queuesMax), GROUP),
+                    Duration.ofSeconds(5));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -176,7 +180,7 @@ final class RedisQueues implements SharedQueues {
             StatefulRedisConnection<byte[], byte[]> c = commands.get();
             if (c != null && c.isOpen()) {
                 grouped.remove(queue);
-                c.async().eval(FORGET, ScriptOutputType.INTEGER, new byte[][] {stream(queue), queuesKey});
+                issuer.fire(() -> c.async().eval(FORGET, ScriptOutputType.INTEGER, new byte[][] {stream(queue), queuesKey}));
             }
         }
     }
@@ -186,10 +190,10 @@ final class RedisQueues implements SharedQueues {
         Ticket t = (Ticket) ticket;
         acknowledged.increment();
         StatefulRedisConnection<byte[], byte[]> c = commands.get();
-        if (c != null && c.isOpen()) {
+        if (c == null || !c.isOpen() || !issuer.fire(() -> {
             c.async().xack(t.stream, GROUP, t.id);
             c.async().xdel(t.stream, t.id);
-        } else {
+        })) {
             later(() -> consumed(ticket));
         }
     }
@@ -217,12 +221,20 @@ final class RedisQueues implements SharedQueues {
             return;
         }
         // added again before the original is acknowledged: a crash in between makes a duplicate, not a loss
-        c.async().xadd(t.stream, FIELD_MESSAGE, Envelope.encode(node, message), FIELD_REDELIVERED, new byte[] {'1'});
-        c.async().xack(t.stream, GROUP, t.id);
-        c.async().xdel(t.stream, t.id);
+        if (!issuer.fire(() -> {
+            c.async().xadd(t.stream, FIELD_MESSAGE, Envelope.encode(node, message), FIELD_REDELIVERED, new byte[] {'1'});
+            c.async().xack(t.stream, GROUP, t.id);
+            c.async().xdel(t.stream, t.id);
+        })) {
+            givenBack.decrement();
+            later(() -> giveBack(ticket, message));
+        }
     }
 
-    /** Every 5 s: this node is alive, and the pending messages of nodes that are not are claimed. */
+    /**
+     * Every 5 s, on the issuing thread: this node is alive, and the pending messages of nodes that
+     * are not are claimed.
+     */
     void housekeeping() {
         StatefulRedisConnection<byte[], byte[]> c = commands.get();
         if (closed || c == null || !c.isOpen()) {
@@ -402,7 +414,8 @@ final class RedisQueues implements SharedQueues {
         return out;
     }
 
-    void close() {
+    /** Stops the reading thread (and waits for it, bounded). */
+    void stopReading() {
         closed = true;
         synchronized (this) {
             notifyAll();
@@ -415,10 +428,14 @@ final class RedisQueues implements SharedQueues {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** On the issuing thread, last: this node is gone, others may claim at once what is still pending here. */
+    void goodbye() {
         StatefulRedisConnection<byte[], byte[]> c = commands.get();
         if (c != null && c.isOpen()) {
             try {
-                c.sync().del(liveness(node)); // gone: others may claim at once what is still pending here
+                c.sync().del(liveness(node));
             } catch (RedisException e) {
                 LOG.log(Level.FINE, "could not say goodbye to Redis", e);
             }

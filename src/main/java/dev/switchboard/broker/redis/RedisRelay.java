@@ -48,8 +48,9 @@ import java.util.logging.Logger;
  * messages do not cross, and what could not be published is dropped and counted, never buffered.
  *
  * <p>Threads: Lettuce's I/O threads (two, named {@code switchboard-redis-*}) run the pub/sub
- * listener, which delivers to local subscribers (queueing, never blocking); {@link #publish} is
- * called on publishers' threads and never blocks.
+ * listener, which delivers to local subscribers (queueing, never blocking). Every call into
+ * Lettuce is made on the relay's {@link Issuer} thread, never on a container thread: publishers
+ * hand a message over and go on (a full hand-over queue drops and counts it).
  */
 public final class RedisRelay implements Relay {
 
@@ -62,6 +63,7 @@ public final class RedisRelay implements Relay {
     private final byte[] prefixBytes;
     private final String node;
     private final ScheduledExecutorService timer;
+    private final Issuer issuer = new Issuer();
     private final ClientResources resources;
     private final RedisClient client;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
@@ -100,15 +102,21 @@ public final class RedisRelay implements Relay {
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         this.node = nodeId();
         this.timer = timer;
-        this.queues = new RedisQueues(prefix, node, queueCapacity, queuesMax, () -> commands);
-        this.state = new RedisState(prefix, node, () -> commands);
-        this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
-                .threadFactoryProvider(RedisRelay::threads)
-                .reconnectDelay(Delay.exponential(RETRY_FIRST, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
-                .build();
-        this.client = RedisClient.create(resources, this.uri);
+        this.queues = new RedisQueues(prefix, node, queueCapacity, queuesMax, () -> commands, issuer);
+        this.state = new RedisState(prefix, node, () -> commands, issuer);
+        try {
+            // made on the issuing thread, like every other call into Lettuce
+            this.resources = issuer.run(() -> DefaultClientResources.builder()
+                    .ioThreadPoolSize(2)
+                    .computationThreadPoolSize(1)
+                    .threadFactoryProvider(RedisRelay::threads)
+                    .reconnectDelay(Delay.exponential(RETRY_FIRST, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
+                    .build(), Duration.ofSeconds(30));
+            this.client = issuer.run(() -> RedisClient.create(resources, this.uri), Duration.ofSeconds(30));
+        } catch (Exception e) {
+            issuer.close();
+            throw new IllegalStateException("the Redis client did not start: " + e, e);
+        }
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // while disconnected, a publish fails at once (counted) instead of piling up in memory
@@ -147,8 +155,15 @@ public final class RedisRelay implements Relay {
     public void start(Receiver receiver, dev.switchboard.broker.SharedQueues.Intake intake) {
         this.receiver = receiver;
         this.intake = intake;
-        connect();
-        timer.scheduleWithFixedDelay(queues::housekeeping, 0, 5, TimeUnit.SECONDS);
+        try {
+            issuer.run(() -> {
+                connect();
+                return null;
+            }, Duration.ofSeconds(30));
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Redis relay: the first connection attempt did not finish", e);
+        }
+        timer.scheduleWithFixedDelay(() -> issuer.fire(queues::housekeeping), 0, 5, TimeUnit.SECONDS);
     }
 
     @Override
@@ -195,7 +210,7 @@ public final class RedisRelay implements Relay {
             LOG.warning("Redis relay: " + problem + " (" + e.getMessage() + "); this node serves its own sessions"
                     + " and tries again in " + wait + " ms");
             try {
-                timer.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> issuer.fire(this::connect), wait, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 LOG.fine("not retrying: the deployment is stopping");
             }
@@ -231,15 +246,21 @@ public final class RedisRelay implements Relay {
             notRelayed.increment();
             return;
         }
-        try {
-            c.async().publish(channel(routingKey), Envelope.encode(node, message)).whenComplete((n, failure) -> {
-                if (failure != null) {
-                    notRelayed.increment();
-                }
-            });
+        boolean handed = issuer.fire(() -> {
+            try {
+                c.async().publish(channel(routingKey), Envelope.encode(node, message)).whenComplete((n, failure) -> {
+                    if (failure != null) {
+                        notRelayed.increment();
+                    }
+                });
+            } catch (RuntimeException e) {
+                notRelayed.increment();
+            }
+        });
+        if (handed) {
             published.increment();
-        } catch (RuntimeException e) {
-            notRelayed.increment();
+        } else {
+            notRelayed.increment(); // Redis is slower than this node's publishers: dropped, not piled up
         }
     }
 
@@ -248,11 +269,13 @@ public final class RedisRelay implements Relay {
         if (on ? channels.add(routingKey) : channels.remove(routingKey)) {
             StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
             if (p != null && p.isOpen()) {
-                if (on) {
-                    p.async().subscribe(channel(routingKey));
-                } else {
-                    p.async().unsubscribe(channel(routingKey));
-                }
+                issuer.fire(() -> {
+                    if (on) {
+                        p.async().subscribe(channel(routingKey));
+                    } else {
+                        p.async().unsubscribe(channel(routingKey));
+                    }
+                }); // if it cannot be handed over, the next reconnect subscribes to what is listened to
             }
         }
     }
@@ -262,11 +285,13 @@ public final class RedisRelay implements Relay {
         if (on ? globs.add(glob) : globs.remove(glob)) {
             StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
             if (p != null && p.isOpen()) {
-                if (on) {
-                    p.async().psubscribe(channel(glob));
-                } else {
-                    p.async().punsubscribe(channel(glob));
-                }
+                issuer.fire(() -> {
+                    if (on) {
+                        p.async().psubscribe(channel(glob));
+                    } else {
+                        p.async().punsubscribe(channel(glob));
+                    }
+                });
             }
         }
     }
@@ -302,7 +327,21 @@ public final class RedisRelay implements Relay {
     public void close() {
         closed = true;
         problem = "closed";
-        queues.close();
+        queues.stopReading();
+        try {
+            issuer.run(() -> {
+                shutdown();
+                return null;
+            }, Duration.ofSeconds(15));
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "the Redis relay did not stop cleanly", e);
+        }
+        issuer.close();
+    }
+
+    /** On the issuing thread: goodbye to Redis, connections closed, Lettuce's threads stopped. */
+    private void shutdown() {
+        queues.goodbye();
         StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
         StatefulRedisConnection<byte[], byte[]> c = commands;
         StatefulRedisConnection<byte[], byte[]> r = reads;

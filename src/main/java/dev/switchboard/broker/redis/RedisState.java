@@ -57,9 +57,11 @@ final class RedisState implements SharedState {
     private final byte[] node;
     private final byte[] livenessPrefix;
     private final Supplier<StatefulRedisConnection<byte[], byte[]>> commands;
+    private final Issuer issuer;
     private final LongAdder failures = new LongAdder();
 
-    RedisState(String prefix, String node, Supplier<StatefulRedisConnection<byte[], byte[]>> commands) {
+    RedisState(String prefix, String node, Supplier<StatefulRedisConnection<byte[], byte[]>> commands, Issuer issuer) {
+        this.issuer = issuer;
         this.prefix = prefix;
         this.node = node.getBytes(StandardCharsets.UTF_8);
         this.livenessPrefix = (prefix + "node:").getBytes(StandardCharsets.UTF_8);
@@ -93,9 +95,13 @@ final class RedisState implements SharedState {
             return;
         }
         byte[] k = key(key);
-        c.async().rpush(k, entry);
-        c.async().ltrim(k, -keep, -1);
-        c.async().pexpire(k, Math.max(1, ttl.toMillis()));
+        if (!issuer.fire(() -> {
+            c.async().rpush(k, entry);
+            c.async().ltrim(k, -keep, -1);
+            c.async().pexpire(k, Math.max(1, ttl.toMillis()));
+        })) {
+            failures.increment();
+        }
     }
 
     @Override
@@ -108,7 +114,7 @@ final class RedisState implements SharedState {
     }
 
     private interface Call<T> {
-        java.util.concurrent.Future<T> on(StatefulRedisConnection<byte[], byte[]> c);
+        java.util.concurrent.CompletionStage<T> on(StatefulRedisConnection<byte[], byte[]> c);
     }
 
     private <T> T call(Call<T> call) throws Unavailable {
@@ -118,7 +124,7 @@ final class RedisState implements SharedState {
             throw new Unavailable("Redis is not connected", null);
         }
         try {
-            return call.on(c).get(2, TimeUnit.SECONDS);
+            return issuer.call(() -> call.on(c), Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failures.increment();
