@@ -41,6 +41,8 @@ public final class Broker {
     private volatile RelayInterest interest;
     /** The queues every node shares, or null when queues are this node's own. */
     private volatile SharedQueues shared;
+    /** Told how long each fan-out took (nanoseconds), or null: the deployment's metrics. */
+    private volatile java.util.function.LongConsumer fanOutTimes;
 
     /**
      * Hears topic subscriptions under a destination prefix come and go (an application keeping
@@ -134,6 +136,14 @@ public final class Broker {
                 return true;
             }
         });
+    }
+
+    /**
+     * Hears, after each topic or user message, how long handing it to every local subscriber's
+     * pipeline took (nanoseconds); set once at startup.
+     */
+    public void timeFanOuts(java.util.function.LongConsumer times) {
+        this.fanOutTimes = times;
     }
 
     /** The relay to other nodes; {@link Relay#NONE} on a single node. */
@@ -326,6 +336,8 @@ public final class Broker {
      * then hands the message to the other nodes.
      */
     private int fanOut(Message message, String routingKey) {
+        java.util.function.LongConsumer times = fanOutTimes;
+        long start = times == null ? 0 : System.nanoTime();
         int n = 0;
         for (Subscription s : topics.exact(routingKey)) {
             n += deliver(s, message);
@@ -336,6 +348,9 @@ public final class Broker {
             }
         }
         counters.deliveries.add(n);
+        if (times != null) {
+            times.accept(System.nanoTime() - start);
+        }
         Relay r = relay;
         if (r != Relay.NONE) {
             r.publish(routingKey, message);

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class HandshakePolicy {
 
     public static final String ATTRIBUTE = HandshakePolicy.class.getName();
+    /** Told how long each accepted WebSocket handshake took (nanoseconds), or null. */
+    private volatile java.util.function.LongConsumer handshakeTimes;
 
     private final OriginPolicy origins;
     private final List<String> copiedHeaders;
@@ -88,6 +90,15 @@ public final class HandshakePolicy {
     }
 
     /** How a connection's user is found at the handshake; set once at startup, before any request. */
+    /** Hears how long each WebSocket handshake that succeeded took, filter to 101 (nanoseconds); set once at startup. */
+    public void timeHandshakes(java.util.function.LongConsumer times) {
+        this.handshakeTimes = times;
+    }
+
+    java.util.function.LongConsumer handshakeTimes() {
+        return handshakeTimes;
+    }
+
     public void identity(HandshakeIdentity identity) {
         this.identity = identity;
     }

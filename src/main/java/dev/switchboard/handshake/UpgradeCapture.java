@@ -90,6 +90,7 @@ public final class UpgradeCapture extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        long start = System.nanoTime();
         HandshakePolicy policy = (HandshakePolicy) getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE);
         UpgradeRequest upgradeRequest = new UpgradeRequest(policy, request.getRemoteAddr(),
                 policy == null ? null : policy.site(request), java.util.Map.of(), null);
@@ -114,8 +115,13 @@ public final class UpgradeCapture extends HttpFilter {
             chain.doFilter(request, response);
         } finally {
             CURRENT.remove();
+            boolean upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
             if (run != null) {
-                run.after(response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+                run.after(upgraded);
+            }
+            java.util.function.LongConsumer times = policy == null ? null : policy.handshakeTimes();
+            if (upgraded && times != null) {
+                times.accept(System.nanoTime() - start);
             }
         }
     }

@@ -133,6 +133,12 @@ public final class Bootstrap implements ServletContextListener {
             stomp = stompServer(settings, budget, inbound, background, jsonb, tokens);
             relay = Relays.open(settings, background, context.getClassLoader());
             stomp.broker().relay(relay);
+            Metrics metrics = Metrics.create(settings, context, context.getClassLoader());
+            if (metrics != null) {
+                handshake.timeHandshakes(metrics::handshake);
+                stomp.broker().timeFanOuts(metrics::fanOut);
+                context.setAttribute(Metrics.ATTRIBUTE, metrics);
+            }
             parts = ApplicationParts.create(scanned(context), settings.get(ApplicationSettings.APPLICATION),
                     settings.get(Settings.STOMP_HANDLERS), context.getClassLoader(), stomp.router());
             for (Object handler : parts.handlers) {
@@ -328,6 +334,10 @@ public final class Bootstrap implements ServletContextListener {
             context.removeAttribute(JMX);
         }
         context.removeAttribute(STATS_ACCESS);
+        if (context.getAttribute(Metrics.ATTRIBUTE) instanceof Metrics metrics) {
+            metrics.close();
+            context.removeAttribute(Metrics.ATTRIBUTE);
+        }
         if (context.getAttribute(STOMP) instanceof StompServer stomp) {
             stomp.broker().relay().close();
         }

@@ -274,7 +274,7 @@ public final class Settings {
             STOMP_ANONYMOUS, STOMP_HANDLERS, STOMP_MESSAGE_FRAMES, SOCKJS_HEARTBEAT, SOCKJS_DISCONNECT_DELAY,
             SOCKJS_STREAM_LIMIT, SOCKJS_TRANSPORTS_DISABLED, SOCKJS_COOKIE_NEEDED, SOCKJS_CLIENT_URL,
             SOCKJS_CORS_MAX_AGE, SOCKJS_TEST_SERVICES, CHAT_HISTORY_SIZE, CHAT_MESSAGE_MAX, CHAT_ROOMS_MAX),
-            java.util.stream.Stream.of(ApplicationSettings.ALL, SecuritySettings.ALL, LimitSettings.ALL, ClusterSettings.ALL)
+            java.util.stream.Stream.of(ApplicationSettings.ALL, SecuritySettings.ALL, LimitSettings.ALL, ClusterSettings.ALL, OperationsSettings.ALL)
                     .flatMap(List::stream)).toList();
 
     private final Map<Setting<?>, Object> values;

@@ -41,6 +41,10 @@ public final class StatsServlet extends HttpServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         boolean down = registry == null || getServletContext().getAttribute(HandshakePolicy.ATTRIBUTE)
                 instanceof HandshakePolicy handshake && handshake.admission().draining();
+        if ("/metrics".equals(request.getServletPath())) {
+            metrics(request, response);
+            return;
+        }
         if ("/health".equals(request.getServletPath())) {
             dev.switchboard.broker.Relay.Health relay = getServletContext().getAttribute(Bootstrap.STOMP)
                     instanceof StompServer stomp ? stomp.broker().relay().health() : dev.switchboard.broker.Relay.Health.OK;
@@ -50,16 +54,7 @@ public final class StatsServlet extends HttpServlet {
                 body.put("reason", relay.reason());
             }
         } else {
-            StatsAccess access = (StatsAccess) getServletContext().getAttribute(Bootstrap.STATS_ACCESS);
-            StatsAccess.Refusal refusal = access == null ? new StatsAccess.Refusal(503, "not started")
-                    : access.check(request);
-            if (refusal != null) {
-                response.setStatus(refusal.status());
-                if (refusal.status() == 401) {
-                    response.setHeader("WWW-Authenticate", "Bearer");
-                }
-                response.setContentType("text/plain;charset=UTF-8");
-                response.getWriter().write(refusal.reason() + "\n");
+            if (refused(request, response)) {
                 return;
             }
             body.putAll(snapshot(getServletContext()));
@@ -69,6 +64,36 @@ public final class StatsServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().write(jsonb.toJson(body));
+    }
+
+    /** Answers a request {@code stats.access} does not allow (401, 403, 503); true when it did. */
+    private boolean refused(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        StatsAccess access = (StatsAccess) getServletContext().getAttribute(Bootstrap.STATS_ACCESS);
+        StatsAccess.Refusal refusal = access == null ? new StatsAccess.Refusal(503, "not started") : access.check(request);
+        if (refusal == null) {
+            return false;
+        }
+        response.setStatus(refusal.status());
+        if (refusal.status() == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().write(refusal.reason() + "\n");
+        return true;
+    }
+
+    /** Prometheus text, when metrics are on (404 otherwise), for whoever may read /stats. */
+    private void metrics(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!(getServletContext().getAttribute(Metrics.ATTRIBUTE) instanceof Metrics metrics)) {
+            response.sendError(404, "metrics are off (metrics.enabled)");
+            return;
+        }
+        if (refused(request, response)) {
+            return;
+        }
+        response.setContentType("text/plain;version=0.0.4;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(metrics.scrape());
     }
 
     /** The figures /stats shows (and the JMX bean): connections, STOMP, chat, SockJS, handshake, limits, heap. */

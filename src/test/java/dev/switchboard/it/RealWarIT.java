@@ -98,6 +98,7 @@ class RealWarIT {
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
         assertEquals(200, Http.get(server.uri().resolve("sockjs/stomp/info")).statusCode());
+        assertEquals(404, Http.get(server.uri().resolve("metrics")).statusCode(), "/metrics is off as shipped");
         assertEquals(404, Http.get(server.uri().resolve("sockjs/echo/info")).statusCode(),
                 "the SockJS test services are off as shipped");
     }
