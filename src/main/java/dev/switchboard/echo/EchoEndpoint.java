@@ -66,7 +66,7 @@ public class EchoEndpoint {
     @OnClose
     public void onClose(Session session, CloseReason reason) {
         if (connection != null) {
-            connection.onClose();
+            connection.onClose(reason);
         }
         LOG.fine(() -> "echo " + session.getId() + " closed: " + reason.getCloseCode().getCode() + " "
                 + reason.getReasonPhrase());

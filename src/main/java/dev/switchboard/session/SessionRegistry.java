@@ -15,6 +15,12 @@ import java.util.logging.Logger;
 public final class SessionRegistry {
 
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
+    /**
+     * One line per connection opened and closed (id, address, user, transport; how it ended), at
+     * FINE: an admin turns it on with this logger's level (logging.properties, or JMX's
+     * {@code setLogLevel("dev.switchboard.connections", "FINE")}).
+     */
+    private static final Logger CONNECTIONS = Logger.getLogger("dev.switchboard.connections");
 
     /** Why a connection was closed by us, for counting. */
     public enum CloseCause {
@@ -58,12 +64,27 @@ public final class SessionRegistry {
                 admittedCount.decrementAndGet();
                 return times.isEmpty() ? null : times;
             });
+            CONNECTIONS.fine(() -> "opened " + describe(connection));
         }
         opened.increment();
     }
 
+    private static String describe(Connection connection) {
+        ConnectionInfo info = connection.info();
+        java.security.Principal user = connection.principal();
+        return connection.id() + " from " + addressOf(connection) + " user " + (user == null ? "-" : user.getName())
+                + " on " + (info == null || info.requestUri() == null ? connection.getClass().getSimpleName()
+                : info.requestUri().getPath());
+    }
+
     public void remove(Connection connection) {
+        remove(connection, null);
+    }
+
+    /** @param how how it ended (a close code and reason), for the connection log; null when not known */
+    public void remove(Connection connection, String how) {
         if (open.remove(connection.id()) != null) {
+            CONNECTIONS.fine(() -> "closed " + describe(connection) + (how == null ? "" : ": " + how));
             perAddress.computeIfPresent(addressOf(connection), (a, n) -> n <= 1 ? null : n - 1);
             closed.increment();
             Thread waiting = waiter;

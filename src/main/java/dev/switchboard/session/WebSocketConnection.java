@@ -33,6 +33,8 @@ public final class WebSocketConnection implements Connection {
     private final TextAssembler text;
     private final BinaryAssembler binary;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** How the connection ended (close code and reason), for the connection log. */
+    private volatile String endedHow;
     private final AtomicBoolean removed = new AtomicBoolean();
     /** Whether a cause of this connection's close was counted (a container's own close may precede ours). */
     private final AtomicBoolean causeCounted = new AtomicBoolean();
@@ -221,6 +223,10 @@ public final class WebSocketConnection implements Connection {
                 && causeCounted.compareAndSet(false, true)) {
             environment.registry().countClose(CloseCause.MESSAGE_TOO_BIG);
         }
+        if (reason != null) {
+            endedHow = reason.getCloseCode().getCode() + (reason.getReasonPhrase() == null
+                    || reason.getReasonPhrase().isEmpty() ? "" : " " + reason.getReasonPhrase());
+        }
         onClose();
     }
 
@@ -233,7 +239,7 @@ public final class WebSocketConnection implements Connection {
         }
         outbound.abort();
         if (removed.compareAndSet(false, true)) {
-            environment.registry().remove(this);
+            environment.registry().remove(this, endedHow);
             account.close();
         }
     }

@@ -54,7 +54,7 @@ public class SockJsRawWebSocketEndpoint {
         if (connection == null) {
             return;
         }
-        connection.onClose();
+        connection.onClose(reason);
         SockJsHandler.closed(handler);
     }
 

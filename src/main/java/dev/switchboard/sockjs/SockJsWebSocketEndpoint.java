@@ -73,7 +73,7 @@ public class SockJsWebSocketEndpoint {
             return;
         }
         server.untrack(connection);
-        connection.socket().onClose();
+        connection.socket().onClose(reason);
         SockJsHandler.closed(handler);
     }
 

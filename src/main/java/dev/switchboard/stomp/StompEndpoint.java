@@ -68,7 +68,7 @@ public class StompEndpoint {
             stomp.closed();
         }
         if (connection != null) {
-            connection.onClose();
+            connection.onClose(reason);
         }
     }
 
