@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * connections are refused with 503 at once, so a load balancer moves on; every STOMP session gets
  * an ERROR frame saying the server is going away and is closed with 1001 once it has been written
  * (waiting for that at most until the deadline); then every other connection (echo, chat, a STOMP
- * client whose ERROR could not leave in time) is closed with 1001. Run when
- * the deployment stops, and from JMX ({@code drain}) before a planned stop.
+ * client whose ERROR could not leave in time) is closed with 1001; a SockJS STOMP session's
+ * close goes out as its close frame. Queue messages still held on this node are reported. Run
+ * when the deployment stops, and from JMX ({@code drain}) before a planned stop.
  */
 final class Drain {
 
@@ -41,6 +42,27 @@ final class Drain {
         registry.closeAll("server shutting down");
         LOG.info(() -> "Switchboard drained: " + open + " connections open, " + told + " STOMP sessions told, "
                 + left + " of them still open at the deadline (" + deadline.toMillis() + " ms); the rest closed with 1001");
+        if (stomp != null) {
+            reportQueues(stomp);
+        }
         return open;
+    }
+
+    /**
+     * What the node's queues still hold once every session is gone: with the relay, nothing (what
+     * sessions left unacknowledged went back to Redis for other nodes); on a single node, messages
+     * that stop with it, said in the log.
+     */
+    private static void reportQueues(StompServer stomp) {
+        java.util.Map<String, Object> broker = stomp.broker().stats();
+        long waiting = broker.get("queueMessagesWaiting") instanceof Number n ? n.longValue() : 0;
+        long unacked = broker.get("queueMessagesUnacked") instanceof Number n ? n.longValue() : 0;
+        if (waiting + unacked == 0) {
+            return;
+        }
+        LOG.warning(() -> "Switchboard stopping with " + waiting + " /queue/ messages waiting for a consumer and "
+                + unacked + " delivered but not acknowledged, in memory on this node: they are lost with it"
+                + (stomp.broker().relay().queues() == null ? " (with broker.relay set, queues live in Redis)" : "")
+                + "; the deepest: " + broker.get("deepestQueues"));
     }
 }

@@ -79,13 +79,48 @@ class JmxIT {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("dev.switchboard:type=Deployment,context=" + ObjectName.quote("/jmx"));
         URI stomp = URI.create(base.toString().replaceFirst("^http", "ws") + "stomp");
-        try (StompTestClient c = StompTestClient.connect(stomp)) {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger drainLog = java.util.logging.Logger.getLogger("dev.switchboard.server.Drain");
+        drainLog.addHandler(capture);
+        try (StompTestClient c = StompTestClient.connect(stomp);
+             SockJsXhrClient sockjs = SockJsXhrClient.open(URI.create(base + "sockjs/stomp/"))) {
+            sockjs.send("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0");
+            org.junit.jupiter.api.Assertions.assertTrue(sockjs.nextFrame().startsWith("CONNECTED\n"));
+            c.send(dev.switchboard.stomp.StompFrame.of(dev.switchboard.stomp.StompCommand.SEND, "destination",
+                    "/queue/nobody-takes-it", "receipt", "kept").withBody("left behind"));
+            c.expect(dev.switchboard.stomp.StompCommand.RECEIPT);
             assertEquals(200, Http.get(URI.create(base + "health")).statusCode());
-            assertEquals(1, jmx.invoke(name, "drain", new Object[] {5}, new String[] {"int"}));
+            assertEquals(2, jmx.invoke(name, "drain", new Object[] {5}, new String[] {"int"}));
             var error = c.expect(dev.switchboard.stomp.StompCommand.ERROR);
             assertEquals("server going away", error.header("message"));
             assertEquals(1001, c.socket().awaitClose(Duration.ofSeconds(5)).code());
+            String sockJsError = sockjs.nextFrame();
+            org.junit.jupiter.api.Assertions.assertTrue(sockJsError.startsWith("ERROR\n") && sockJsError.contains("server going away"),
+                    sockJsError);
+            org.junit.jupiter.api.Assertions.assertTrue(sockjs.awaitCloseFrame().startsWith("c[1001,"),
+                    "the SockJS session gets its close frame");
+        } finally {
+            drainLog.removeHandler(capture);
         }
+        org.junit.jupiter.api.Assertions.assertTrue(warnings.stream().anyMatch(w ->
+                w.contains("1 /queue/ messages waiting for a consumer") && w.contains("/queue/nobody-takes-it")),
+                "the queue message that stops with the node is reported: " + warnings);
         var health = Http.get(URI.create(base + "health"));
         assertEquals(503, health.statusCode());
         assertEquals("{\"status\":\"DOWN\"}", health.body());

@@ -115,6 +115,20 @@ final class SockJsXhrClient implements AutoCloseable {
         }
     }
 
+    /** Waits (10 s at most) for the session's close frame, skipping what comes before it; returns it ({@code c[code,"reason"]}). */
+    String awaitCloseFrame() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String m = messages.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (m == null) {
+                throw new AssertionError("no close frame within 10 s");
+            }
+            if (m.startsWith("c[")) {
+                return m;
+            }
+        }
+    }
+
     @Override
     public void close() {
         try {
