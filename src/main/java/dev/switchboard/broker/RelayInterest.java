@@ -38,19 +38,23 @@ final class RelayInterest {
 
     /** A consumer of a shared queue came ({@code +1}) or went ({@code -1}). */
     synchronized void queue(String name, int by) {
-        int before = queues.getOrDefault(name, 0);
-        int after = Math.max(0, before + by);
-        if (after == 0) {
-            queues.remove(name);
-        } else {
-            queues.put(name, after);
-        }
-        if ((before == 0) != (after == 0)) {
-            relay.queues().consume(name, after > 0);
+        if (crossedZero(queues, name, by)) {
+            relay.queues().consume(name, queues.containsKey(name));
         }
     }
 
     private synchronized void change(Map<String, Integer> counts, String name, int by, boolean glob) {
+        if (crossedZero(counts, name, by)) {
+            if (glob) {
+                relay.listenPattern(name, counts.containsKey(name));
+            } else {
+                relay.listen(name, counts.containsKey(name));
+            }
+        }
+    }
+
+    /** Adds {@code by} to the name's count (gone at zero); true when it went from zero or to zero. */
+    private static boolean crossedZero(Map<String, Integer> counts, String name, int by) {
         int before = counts.getOrDefault(name, 0);
         int after = Math.max(0, before + by);
         if (after == 0) {
@@ -58,13 +62,7 @@ final class RelayInterest {
         } else {
             counts.put(name, after);
         }
-        if ((before == 0) != (after == 0)) {
-            if (glob) {
-                relay.listenPattern(name, after > 0);
-            } else {
-                relay.listen(name, after > 0);
-            }
-        }
+        return (before == 0) != (after == 0);
     }
 
     /** Destinations and patterns listened to, for {@code /stats}. */

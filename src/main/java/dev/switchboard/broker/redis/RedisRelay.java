@@ -266,33 +266,38 @@ public final class RedisRelay implements Relay {
 
     @Override
     public void listen(String routingKey, boolean on) {
-        if (on ? channels.add(routingKey) : channels.remove(routingKey)) {
-            StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
-            if (p != null && p.isOpen()) {
-                issuer.fire(() -> {
-                    if (on) {
-                        p.async().subscribe(channel(routingKey));
-                    } else {
-                        p.async().unsubscribe(channel(routingKey));
-                    }
-                }); // if it cannot be handed over, the next reconnect subscribes to what is listened to
-            }
-        }
+        listen(channels, routingKey, on, false);
     }
 
     @Override
     public void listenPattern(String glob, boolean on) {
-        if (on ? globs.add(glob) : globs.remove(glob)) {
-            StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
-            if (p != null && p.isOpen()) {
-                issuer.fire(() -> {
+        listen(globs, glob, on, true);
+    }
+
+    /**
+     * Notes the change and, when connected, hands the (P)SUBSCRIBE or (P)UNSUBSCRIBE over; if it
+     * cannot be sent now, the next (re)connect subscribes to what is listened to then.
+     */
+    private void listen(Set<String> names, String name, boolean on, boolean pattern) {
+        if (!(on ? names.add(name) : names.remove(name))) {
+            return;
+        }
+        StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
+        if (p != null && p.isOpen()) {
+            byte[] channel = channel(name);
+            issuer.fire(() -> {
+                if (pattern) {
                     if (on) {
-                        p.async().psubscribe(channel(glob));
+                        p.async().psubscribe(channel);
                     } else {
-                        p.async().punsubscribe(channel(glob));
+                        p.async().punsubscribe(channel);
                     }
-                });
-            }
+                } else if (on) {
+                    p.async().subscribe(channel);
+                } else {
+                    p.async().unsubscribe(channel);
+                }
+            });
         }
     }
 

@@ -92,24 +92,7 @@ public final class ClusterBenchmark {
     private static Result fanOut(StompLoad load, ServerProcess other, int n, double stepSeconds, double fixedSeconds)
             throws Exception {
         try (StompLoad.FanOut group = load.new FanOut("/topic/cluster-bench", n, ClientLoop.Mode.WEBSOCKET, other)) {
-            double fixedRate = 10;
-            group.step(fixedRate, 3); // warm-up
-            StompLoad.Step fixed = group.step(fixedRate, fixedSeconds);
-            log("1->%d at 10 msg/s: %s", n, fixed);
-            double rate = 20_000.0 / n;
-            StompLoad.Step best = null;
-            StompLoad.Step failed = null;
-            while (rate * n <= 4_000_000) {
-                StompLoad.Step step = group.step(rate, stepSeconds);
-                log("1->%d offered %.0f msg/s: %s %s", n, rate, step, step.passed() ? "PASS" : "FAIL");
-                if (!step.passed()) {
-                    failed = step;
-                    break;
-                }
-                best = step;
-                rate *= 1.5;
-            }
-            return new Result(fixed, best, failed);
+            return ramp(group::step, n, "1->" + n, stepSeconds, fixedSeconds);
         }
     }
 
@@ -123,26 +106,41 @@ public final class ClusterBenchmark {
         java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
         try (StompLoad.FanOut a = onA.new FanOut("/topic/apart", half);
              StompLoad.FanOut b = onB.new FanOut("/topic/apart", half)) {
-            together(both, a, b, 10, 3); // warm-up
-            StompLoad.Step fixed = together(both, a, b, 10, fixedSeconds);
-            log("2 x 1->%d at 10 msg/s each: %s", half, fixed);
-            double rate = 20_000.0 / (2 * half);
-            StompLoad.Step best = null;
-            StompLoad.Step failed = null;
-            while (rate * 2 * half <= 4_000_000) {
-                StompLoad.Step step = together(both, a, b, rate, stepSeconds);
-                log("2 x 1->%d offered %.0f msg/s each: %s %s", half, rate, step, step.passed() ? "PASS" : "FAIL");
-                if (!step.passed()) {
-                    failed = step;
-                    break;
-                }
-                best = step;
-                rate *= 1.5;
-            }
-            return new Result(fixed, best, failed);
+            return ramp((rate, seconds) -> together(both, a, b, rate, seconds), 2 * half, "2 x 1->" + half,
+                    stepSeconds, fixedSeconds);
         } finally {
             both.shutdownNow();
         }
+    }
+
+    /** One step of a load: publish at a rate (messages/s) for some seconds, and what came of it. */
+    private interface Stepper {
+        StompLoad.Step step(double rate, double seconds) throws Exception;
+    }
+
+    /**
+     * A warm-up, the fixed rate (10 messages/s) for {@code fixedSeconds}, then rates 1.5 times
+     * higher each step until one fails (every message in full with p99 under 50 ms).
+     */
+    private static Result ramp(Stepper load, int deliveriesPerMessage, String label, double stepSeconds,
+                               double fixedSeconds) throws Exception {
+        load.step(10, 3); // warm-up
+        StompLoad.Step fixed = load.step(10, fixedSeconds);
+        log("%s at 10 msg/s: %s", label, fixed);
+        double rate = 20_000.0 / deliveriesPerMessage;
+        StompLoad.Step best = null;
+        StompLoad.Step failed = null;
+        while (rate * deliveriesPerMessage <= 4_000_000) {
+            StompLoad.Step step = load.step(rate, stepSeconds);
+            log("%s offered %.0f msg/s: %s %s", label, rate, step, step.passed() ? "PASS" : "FAIL");
+            if (!step.passed()) {
+                failed = step;
+                break;
+            }
+            best = step;
+            rate *= 1.5;
+        }
+        return new Result(fixed, best, failed);
     }
 
     /** Both groups' step at once, summed (deliveries, offered) and worst of (p99, cuts). */
