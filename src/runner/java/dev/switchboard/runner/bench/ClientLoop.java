@@ -532,7 +532,20 @@ final class ClientLoop implements AutoCloseable {
 
     /** As above, carried as {@code mode} says ({@code path} is then the SockJS transport URL). */
     synchronized Conn connect(InetSocketAddress address, String path, Listener listener, Mode mode) throws IOException {
+        return connect(address, path, listener, mode, null);
+    }
+
+    /**
+     * As above, from the local address {@code from} (a loopback address of its own, 127.0.0.2 and
+     * up, so that many connections neither run out of ephemeral ports nor count as one client
+     * address); null: any.
+     */
+    synchronized Conn connect(InetSocketAddress address, String path, Listener listener, Mode mode,
+                              java.net.InetAddress from) throws IOException {
         SocketChannel channel = SocketChannel.open();
+        if (from != null) {
+            channel.bind(new InetSocketAddress(from, 0));
+        }
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         Conn conn = new Conn(nextId++, channel, address.getHostString() + ":" + address.getPort(), path, listener, mode);
