@@ -133,11 +133,11 @@ public final class Bootstrap implements ServletContextListener {
             stomp = stompServer(settings, budget, inbound, background, jsonb, tokens);
             relay = Relays.open(settings, background, context.getClassLoader());
             stomp.broker().relay(relay);
-            Metrics metrics = Metrics.create(settings, context, context.getClassLoader());
+            DeploymentMetrics metrics = DeploymentMetrics.create(settings, context, context.getClassLoader());
             if (metrics != null) {
                 handshake.timeHandshakes(metrics::handshake);
                 stomp.broker().timeFanOuts(metrics::fanOut);
-                context.setAttribute(Metrics.ATTRIBUTE, metrics);
+                context.setAttribute(DeploymentMetrics.ATTRIBUTE, metrics);
             }
             parts = ApplicationParts.create(scanned(context), settings.get(ApplicationSettings.APPLICATION),
                     settings.get(Settings.STOMP_HANDLERS), context.getClassLoader(), stomp.router());
@@ -334,9 +334,9 @@ public final class Bootstrap implements ServletContextListener {
             context.removeAttribute(JMX);
         }
         context.removeAttribute(STATS_ACCESS);
-        if (context.getAttribute(Metrics.ATTRIBUTE) instanceof Metrics metrics) {
+        if (context.getAttribute(DeploymentMetrics.ATTRIBUTE) instanceof DeploymentMetrics metrics) {
             metrics.close();
-            context.removeAttribute(Metrics.ATTRIBUTE);
+            context.removeAttribute(DeploymentMetrics.ATTRIBUTE);
         }
         if (context.getAttribute(STOMP) instanceof StompServer stomp) {
             stomp.broker().relay().close();

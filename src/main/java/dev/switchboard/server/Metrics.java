@@ -15,12 +15,11 @@ import java.util.concurrent.TimeUnit;
  * The deployment's Micrometer registry, scraped as Prometheus text at {@code /metrics}: counters
  * and gauges read from the same snapshot as {@code /stats} (taken once per scrape), and timers
  * with histograms for WebSocket handshakes and fan-outs. Every name starts with
- * {@code switchboard_}. Made only when {@code metrics.enabled} is true; Micrometer is an optional
- * dependency of the library (the demo WAR has it).
+ * {@code switchboard_}. Made only when {@code metrics.enabled} is true (see
+ * {@link DeploymentMetrics#create}); Micrometer is an optional dependency of the library (the demo
+ * WAR has it), and no other class names its types.
  */
-final class Metrics {
-
-    static final String ATTRIBUTE = Metrics.class.getName();
+final class Metrics implements DeploymentMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ServletContext context;
@@ -29,7 +28,7 @@ final class Metrics {
     /** The /stats snapshot the meters read, refreshed by each scrape. */
     private volatile Map<String, Object> latest = Map.of();
 
-    private Metrics(ServletContext context) {
+    Metrics(ServletContext context) {
         this.context = context;
         handshakes = Timer.builder("switchboard.handshake")
                 .description("WebSocket handshakes that succeeded: from the request to the 101 answer")
@@ -73,39 +72,24 @@ final class Metrics {
         gauge("memory.used", "Bytes held for clients, counted against the memory budget", "limits", "memory", "used");
     }
 
-    /**
-     * The deployment's metrics, or null when {@code metrics.enabled} is off.
-     *
-     * @throws IllegalStateException when metrics are asked for and Micrometer is missing
-     */
-    static Metrics create(Settings settings, ServletContext context, ClassLoader loader) {
-        if (!settings.get(OperationsSettings.METRICS_ENABLED)) {
-            return null;
-        }
-        try {
-            Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalStateException("metrics.enabled is true but Micrometer is not in the application: add"
-                    + " io.micrometer:micrometer-registry-prometheus to the WAR, as the demo WAR has it");
-        }
-        return new Metrics(context);
-    }
-
-    void handshake(long nanos) {
+    @Override
+    public void handshake(long nanos) {
         handshakes.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void fanOut(long nanos) {
+    @Override
+    public void fanOut(long nanos) {
         fanOuts.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The Prometheus text exposition, with the figures as of now. */
-    String scrape() {
+    @Override
+    public String scrape() {
         latest = StatsServlet.snapshot(context);
         return registry.scrape();
     }
 
-    void close() {
+    @Override
+    public void close() {
         registry.close();
     }
 

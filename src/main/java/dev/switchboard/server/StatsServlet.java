@@ -84,7 +84,7 @@ public final class StatsServlet extends HttpServlet {
 
     /** Prometheus text, when metrics are on (404 otherwise), for whoever may read /stats. */
     private void metrics(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!(getServletContext().getAttribute(Metrics.ATTRIBUTE) instanceof Metrics metrics)) {
+        if (!(getServletContext().getAttribute(DeploymentMetrics.ATTRIBUTE) instanceof DeploymentMetrics metrics)) {
             response.sendError(404, "metrics are off (metrics.enabled)");
             return;
         }

@@ -18,10 +18,22 @@ public final class TomcatDefaults {
     private TomcatDefaults() {
     }
 
+    /**
+     * Libraries of the demo WAR that hold no TLD, fragment or initializer, which a deploy need not
+     * open (tomcat-conf/catalina.properties's jarsToSkip says the same for a standalone Tomcat).
+     */
+    public static final String LIBRARIES_TO_SKIP = "lettuce-core-*.jar,netty-*.jar,reactor-core-*.jar,reactive-streams-*.jar,"
+            + "redis-authx-*.jar,micrometer-*.jar,prometheus-metrics-*.jar,HdrHistogram-*.jar,jspecify-*.jar,"
+            + "nimbus-jose-jwt-*.jar,slf4j-*.jar,yasson-*.jar,parsson-*.jar,jakarta.json*.jar";
+
     /** Call before the context starts. */
     public static void apply(Context context) {
         StandardJarScanner scanner = new StandardJarScanner();
         scanner.setScanClassPath(false);
+        org.apache.tomcat.util.scan.StandardJarScanFilter filter = new org.apache.tomcat.util.scan.StandardJarScanFilter();
+        filter.setTldSkip(filter.getTldSkip() + "," + LIBRARIES_TO_SKIP);
+        filter.setPluggabilitySkip(filter.getPluggabilitySkip() + "," + LIBRARIES_TO_SKIP);
+        scanner.setJarScanFilter(filter);
         context.setJarScanner(scanner);
         context.addLifecycleListener(event -> {
             if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {

@@ -26,6 +26,21 @@ import org.junit.jupiter.api.Test;
  */
 class TomcatConfIT {
 
+    /** The embedded runner skips the same libraries a standalone Tomcat's catalina.properties does. */
+    @Test
+    void theRunnerAndCatalinaPropertiesSkipTheSameLibraries() throws Exception {
+        java.util.Properties catalina = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Path.of("tomcat-conf", "catalina.properties"))) {
+            catalina.load(in);
+        }
+        java.util.List<String> skipped = java.util.List.of(
+                catalina.getProperty("tomcat.util.scan.StandardJarScanFilter.jarsToSkip").split(","));
+        for (String library : dev.switchboard.runner.TomcatDefaults.LIBRARIES_TO_SKIP.split(",")) {
+            org.junit.jupiter.api.Assertions.assertTrue(skipped.contains(library.strip())
+                    || skipped.contains(library.strip().replace("-*.jar", "*.jar")), library + " in catalina.properties' jarsToSkip");
+        }
+    }
+
     @Test
     void serverXmlServesTheWarOverHttpAndHttps() throws Exception {
         Path base = Path.of("target", "tomcat-conf-test").toAbsolutePath();
