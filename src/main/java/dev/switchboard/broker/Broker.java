@@ -221,9 +221,9 @@ public final class Broker {
 
     public void unsubscribe(Subscription s) {
         if (s.queue != null) {
-            s.queue.unsubscribe(s);
+            boolean was = s.queue.unsubscribe(s);
             retireIfIdle(s.queue);
-            if (shared != null) {
+            if (was && shared != null) {
                 interest.queue(s.destination(), -1);
             }
         } else {

@@ -162,12 +162,13 @@ final class MessageQueue {
     }
 
     /** Removes the consumer; what it had not acknowledged goes to the others, or waits first in line. */
-    void unsubscribe(Subscription subscription) {
+    /** Returns whether it was a consumer here. */
+    boolean unsubscribe(Subscription subscription) {
         After after = new After();
         synchronized (this) {
             int at = consumers.indexOf(subscription);
             if (at < 0) {
-                return;
+                return false;
             }
             consumers.remove(at);
             if (next > at) {
@@ -182,6 +183,7 @@ final class MessageQueue {
             }
         }
         finish(after);
+        return true;
     }
 
     /** Acknowledges; with {@link AckMode#CLIENT} also every earlier delivery. False when unknown. */
