@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -196,6 +197,11 @@ public final class EmbeddedServer implements AutoCloseable {
         }
         if (war == null) {
             throw new IllegalArgumentException("--war PATH is required");
+        }
+        Map<String, String> fromMaven = MavenSettings.from(System.getenv("MAVEN_CMD_LINE_ARGS"));
+        MavenSettings.apply(fromMaven);
+        if (!fromMaven.isEmpty()) {
+            LOG.info("Settings from the mvn command line: " + fromMaven.keySet());
         }
         EmbeddedServer server;
         try {
