@@ -80,6 +80,10 @@ public final class EmbeddedServer implements AutoCloseable {
         connector.setProperty("address", address);
         connector.setPort(port);
         connector.setProperty("maxConnections", "20000");
+        // Tomcat's per-connection socket buffers (8 KiB each way by default, on the heap for every
+        // connection, idle or not): 4 KiB, as tomcat-conf/server.xml has them
+        connector.setProperty("socket.appReadBufSize", "4096");
+        connector.setProperty("socket.appWriteBufSize", "4096");
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
 
