@@ -45,7 +45,7 @@ public final class LimitSettings {
             "Most open connections (WebSockets and SockJS sessions) on this deployment. A handshake"
                     + " or new SockJS session past it is answered HTTP 503 before any session state is made."
                     + " `auto`: one per 100 KiB of the JVM's largest heap (10485 with `-Xmx1g`; an idle STOMP"
-                    + " session takes ~42 KB, Tomcat's share included, and `memory.budget` needs its part).",
+                    + " session takes 34–42 KB, Tomcat's share included, by its socket buffers, and `memory.budget` needs its part).",
             text -> text.trim().equalsIgnoreCase("auto")
                     ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / (100 * 1024)))
                     : SettingValues.atLeast(1, SettingValues.count(text)));
