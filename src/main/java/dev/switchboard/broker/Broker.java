@@ -88,54 +88,8 @@ public final class Broker {
         this.interest = new RelayInterest(relay);
         this.relay = relay;
         this.shared = relay.queues();
-        relay.start(new Relay.Receiver() {
-            @Override
-            public void received(String routingKey, Message message) {
-                int n = 0;
-                for (Subscription s : topics.exact(routingKey)) {
-                    n += deliver(s, message);
-                }
-                counters.deliveries.add(n);
-            }
-
-            @Override
-            public void receivedForPattern(String glob, Message message) {
-                int n = 0;
-                for (Subscription s : topics.matching(message.destination())) {
-                    if (s.pattern.glob().equals(glob)) {
-                        n += deliver(s, message);
-                    }
-                }
-                counters.deliveries.add(n);
-            }
-        }, new SharedQueues.Intake() {
-            @Override
-            public int room(String queue) {
-                MessageQueue q = queues.get(queue);
-                return q == null ? 0 : q.room();
-            }
-
-            @Override
-            public boolean take(String queue, Message message, Object ticket, boolean redelivered) {
-                MessageQueue q = queues.get(queue);
-                if (q == null) {
-                    return false;
-                }
-                MemoryBudget.Account node = budget.node();
-                try {
-                    node.reserve(MemoryBudget.Use.QUEUED, message.footprint());
-                } catch (MemoryBudget.Refused e) {
-                    counters.overBudget.increment();
-                    return false;
-                }
-                if (!q.take(message, node, ticket, redelivered)) {
-                    node.release(MemoryBudget.Use.QUEUED, message.footprint());
-                    return false;
-                }
-                counters.deliveries.increment();
-                return true;
-            }
-        });
+        RelayInbound inbound = new RelayInbound(topics, queues, budget, counters, this::deliver);
+        relay.start(inbound, inbound);
     }
 
     /**

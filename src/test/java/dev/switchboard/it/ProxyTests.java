@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.catalina.valves.RemoteIpValve;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -201,8 +200,8 @@ abstract class ProxyTests {
                 nick.sendKeys("alice");
                 new Select(browser.findElement(By.id("transport"))).selectByValue("sockjs:xhr-streaming");
                 browser.findElement(By.id("join-button")).click();
-                await(() -> "connected".equals(browser.executeScript("return window.chatState.status")),
-                        () -> "connected: " + browser.findElement(By.id("status")).getText());
+                Await.until("the page connected through the proxy", BOUND,
+                        () -> "connected".equals(browser.executeScript("return window.chatState.status")));
                 assertEquals("sockjs:xhr-streaming", browser.executeScript("return window.chatState.activeTransport"));
                 browser.findElement(By.id("text")).sendKeys("hello both nodes");
                 browser.findElement(By.id("send")).click();
@@ -217,11 +216,10 @@ abstract class ProxyTests {
                     c.send(StompFrame.of(StompCommand.SEND, "destination", "/app/chat/" + room,
                             "content-type", "application/json").withBody("{\"type\":\"TALK\",\"text\":\"hi alice\"}"));
                 }
-                await(() -> String.valueOf(browser.executeScript("return Array.from(document.querySelectorAll("
+                Await.until("alice sees carol (node A) and dave (node B)", BOUND,
+                        () -> String.valueOf(browser.executeScript("return Array.from(document.querySelectorAll("
                                 + "\"#messages li[data-type='TALK']\")).map(e => e.dataset.sender).sort().join(',')"))
-                                .equals("alice,carol,dave"),
-                        () -> "alice sees carol (node A) and dave (node B): "
-                                + browser.findElement(By.id("messages")).getText());
+                                .equals("alice,carol,dave"));
             } finally {
                 browser.quit();
             }
@@ -237,15 +235,5 @@ abstract class ProxyTests {
             f = c.next();
         } while (f.command() != StompCommand.RECEIPT);
         return c;
-    }
-
-    private static void await(Supplier<Boolean> condition, Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!Boolean.TRUE.equals(condition.get())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what.get());
-            }
-            Thread.sleep(50);
-        }
     }
 }

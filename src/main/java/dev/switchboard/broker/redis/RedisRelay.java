@@ -51,6 +51,10 @@ import java.util.logging.Logger;
  * listener, which delivers to local subscribers (queueing, never blocking). Every call into
  * Lettuce is made on the relay's {@link Issuer} thread, never on a container thread: publishers
  * hand a message over and go on (a full hand-over queue drops and counts it).
+ *
+ * <p>Over 450 lines: it owns the client and its three connections, and connecting, reconnecting,
+ * listening and publishing all read and change that one connection state; the queues
+ * ({@link RedisQueues}) and shared state ({@link RedisState}) are apart already.
  */
 public final class RedisRelay implements Relay {
 
