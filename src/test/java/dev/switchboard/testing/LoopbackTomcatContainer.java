@@ -10,6 +10,8 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.jboss.arquillian.container.spi.client.container.DeployableContainer;
 import org.jboss.arquillian.container.spi.client.container.DeploymentException;
 import org.jboss.arquillian.container.spi.client.protocol.ProtocolDescription;
@@ -61,6 +63,8 @@ public class LoopbackTomcatContainer implements DeployableContainer<LoopbackTomc
         connector.setPort(configuration.getBindHttpPort());
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
+        Connector https = httpsConnector();
+        tomcat.getService().addConnector(https);
         tomcat.getHost().setAppBase(appBase.toString());
         try {
             tomcat.start();
@@ -71,6 +75,26 @@ public class LoopbackTomcatContainer implements DeployableContainer<LoopbackTomc
             throw new org.jboss.arquillian.container.spi.client.container.LifecycleException(
                     "Tomcat could not listen on " + configuration.getBindAddress() + ":" + configuration.getBindHttpPort());
         }
+        // the tests find it here, as they find the standalone containers' HTTPS port (set by failsafe)
+        System.setProperty("containers.https.port", String.valueOf(https.getLocalPort()));
+    }
+
+    /** wss:// and https:// on any free loopback port, with the key {@link Containers#keystore()} made. */
+    private Connector httpsConnector() {
+        Connector https = new Connector("HTTP/1.1");
+        https.setProperty("address", configuration.getBindAddress());
+        https.setPort(0);
+        https.setSecure(true);
+        https.setScheme("https");
+        https.setProperty("SSLEnabled", "true");
+        SSLHostConfig tls = new SSLHostConfig();
+        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(tls, SSLHostConfigCertificate.Type.RSA);
+        certificate.setCertificateKeystoreFile(Containers.keystore().toString());
+        certificate.setCertificateKeystorePassword(Containers.KEYSTORE_PASSWORD);
+        certificate.setCertificateKeystoreType("PKCS12");
+        tls.addCertificate(certificate);
+        https.addSslHostConfig(tls);
+        return https;
     }
 
     @Override

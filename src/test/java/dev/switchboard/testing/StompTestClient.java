@@ -48,7 +48,15 @@ public final class StompTestClient implements AutoCloseable {
 
     /** Opens and connects with STOMP 1.2 and no heart-beats; returns after CONNECTED. */
     public static StompTestClient connect(URI stomp, String... extraHeaders) throws TestSocket.Refused {
-        StompTestClient client = open(stomp);
+        return connected(open(stomp), extraHeaders);
+    }
+
+    /** As {@link #connect(URI, String...)}, through a client of the caller's (one trusting a test key, say). */
+    public static StompTestClient connect(java.net.http.HttpClient http, URI stomp) throws TestSocket.Refused {
+        return connected(new StompTestClient(TestSocket.connect(http, stomp, "v12.stomp")));
+    }
+
+    private static StompTestClient connected(StompTestClient client, String... extraHeaders) {
         String[] headers = new String[4 + extraHeaders.length];
         headers[0] = "accept-version";
         headers[1] = "1.2";

@@ -63,8 +63,8 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Through a client of the caller's (one that trusts a test certificate, say). */
-    public static TestSocket connect(HttpClient client, URI uri) throws Refused {
-        return connect(client, uri, true, Map.of());
+    public static TestSocket connect(HttpClient client, URI uri, String... subprotocols) throws Refused {
+        return connect(client, uri, true, Map.of(), subprotocols);
     }
 
     private static TestSocket connect(URI uri, boolean reading, Map<String, String> headers, String... subprotocols)
