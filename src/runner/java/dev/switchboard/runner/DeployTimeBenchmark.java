@@ -38,17 +38,7 @@ public final class DeployTimeBenchmark {
         Path work = Path.of("target", "deploy-benchmark");
         EmbeddedServer.deleteTree(work);
         Files.createDirectories(work);
-        Path unordered = work.resolve("without-absolute-ordering.war");
-        Files.copy(war, unordered, StandardCopyOption.REPLACE_EXISTING);
-        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + unordered.toUri()), Map.of())) {
-            Path webXml = zip.getPath("WEB-INF/web.xml");
-            String text = Files.readString(webXml);
-            String without = text.replaceAll("(?s)<absolute-ordering\\s*/>|<absolute-ordering>.*?</absolute-ordering>", "");
-            if (without.equals(text)) {
-                throw new IllegalStateException("the WAR's web.xml has no <absolute-ordering>");
-            }
-            Files.writeString(webXml, without);
-        }
+        Path unordered = withoutAbsoluteOrdering(war, work.resolve("without-absolute-ordering.war"));
 
         List<Long> ordered = new ArrayList<>();
         List<Long> scanned = new ArrayList<>();
@@ -65,6 +55,21 @@ public final class DeployTimeBenchmark {
         System.out.printf("%-40s %8s %8s %8s%n", "web.xml", "median", "min", "max");
         print("with <absolute-ordering> (as shipped)", ordered);
         print("without it", scanned);
+    }
+
+    /** A copy of {@code war} at {@code copy} whose web.xml has no {@code <absolute-ordering>}. */
+    public static Path withoutAbsoluteOrdering(Path war, Path copy) throws java.io.IOException {
+        Files.copy(war, copy, StandardCopyOption.REPLACE_EXISTING);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + copy.toUri()), Map.of())) {
+            Path webXml = zip.getPath("WEB-INF/web.xml");
+            String text = Files.readString(webXml);
+            String without = text.replaceAll("(?s)<absolute-ordering\\s*/>|<absolute-ordering>.*?</absolute-ordering>", "");
+            if (without.equals(text)) {
+                throw new IllegalStateException("the WAR's web.xml has no <absolute-ordering>");
+            }
+            Files.writeString(webXml, without);
+        }
+        return copy;
     }
 
     private static long startupMillis(Path war, Path base) throws Exception {
