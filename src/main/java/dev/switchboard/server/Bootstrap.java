@@ -88,7 +88,12 @@ public final class Bootstrap implements ServletContextListener {
         }
         int buffer = settings.get(Settings.WEBSOCKET_BUFFER_SIZE);
         container.setDefaultMaxTextMessageBufferSize(buffer);
-        container.setDefaultMaxBinaryMessageBufferSize(buffer);
+        // Undertow (WildFly) closes with 1009 a binary message longer than this buffer even when the
+        // endpoint takes it in parts (text it does deliver in parts), and allocates no buffer per
+        // connection up front: there the binary buffer is the binary message limit
+        boolean undertow = container.getClass().getName().startsWith("io.undertow.");
+        container.setDefaultMaxBinaryMessageBufferSize(undertow
+                ? Math.max(buffer, settings.get(Settings.BINARY_MESSAGE_MAX)) : buffer);
 
         SessionLimits limits = new SessionLimits(settings.get(Settings.TEXT_MESSAGE_MAX),
                 settings.get(Settings.BINARY_MESSAGE_MAX), settings.get(Settings.IDLE_TIMEOUT),
