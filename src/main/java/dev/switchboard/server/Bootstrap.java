@@ -57,7 +57,7 @@ public final class Bootstrap implements ServletContextListener {
     /** Servlet context attribute holding the deployment's {@link StompServer} (its router takes handlers). */
     public static final String STOMP = StompServer.class.getName();
 
-    private static final String BACKGROUND = Bootstrap.class.getName() + ".background";
+    static final String BACKGROUND = Bootstrap.class.getName() + ".background";
     private static final String WRITERS = Bootstrap.class.getName() + ".writers";
     private static final String JSONB = Bootstrap.class.getName() + ".jsonb";
     private static final String PARTS = Bootstrap.class.getName() + ".parts";

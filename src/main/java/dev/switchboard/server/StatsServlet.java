@@ -125,6 +125,11 @@ public final class StatsServlet extends HttpServlet {
             limits.put("connections", handshake.admission().stats());
         }
         body.put("limits", limits);
+        // every timer the deployment holds (heart-beats, CONNECT deadlines, token expiries, sweeps): a
+        // count that grows with sessions and must fall back when they end
+        if (context.getAttribute(Bootstrap.BACKGROUND) instanceof java.util.concurrent.ScheduledThreadPoolExecutor timers) {
+            body.put("timers", timers.getQueue().size());
+        }
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         body.put("jvm", Map.of("heapUsed", heap.getUsed(), "heapMax", heap.getMax()));
         return body;

@@ -210,6 +210,11 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         closed.complete(new Close(1006, String.valueOf(error)));
     }
 
+    /** Drops the TCP connection with no close frame, as a client that crashed or lost its network would. */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

@@ -208,6 +208,50 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The names of the server JVM's live threads, through JMX. */
+    List<String> threadNames() throws Exception {
+        attachJmx();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                ManagementFactory.THREAD_MXBEAN_NAME, java.lang.management.ThreadMXBean.class);
+        List<String> names = new ArrayList<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                names.add(info.getThreadName());
+            }
+        }
+        return names;
+    }
+
+    /** Live threads in the server's JVM, through JMX. */
+    int threads() throws Exception {
+        attachJmx();
+        return ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                ManagementFactory.THREAD_MXBEAN_NAME, java.lang.management.ThreadMXBean.class).getThreadCount();
+    }
+
+    /**
+     * Heap in use just after the last collection (each heap pool's collection usage), without
+     * forcing one: what the live data weighed when the JVM last looked.
+     */
+    long heapAfterLastGc() throws Exception {
+        attachJmx();
+        long used = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(
+                jmx.getMBeanServerConnection(), java.lang.management.MemoryPoolMXBean.class)) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                used += pool.getCollectionUsage().getUsed();
+            }
+        }
+        return used;
+    }
+
+    /** Open file descriptors of the server's process (sockets included), from /proc. */
+    long descriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            return fds.count();
+        }
+    }
+
     long rss() throws Exception {
         return rss(process.pid());
     }
