@@ -60,7 +60,9 @@ public final class Settings {
             "websocket.buffer.size", "size", "1KiB",
             "The container's per-connection frame buffers (text and binary). Containers such as Tomcat"
                     + " allocate them eagerly for every connection, so they are kept small; larger"
-                    + " messages arrive in parts and are checked against the message limits above.",
+                    + " messages arrive in parts and are checked against the message limits above. On"
+                    + " Undertow (WildFly), which ends a longer binary message instead of delivering its"
+                    + " parts, the binary buffer is binary.message.max.",
             text -> SettingValues.atLeast(256, SettingValues.size(text)));
 
     public static final Setting<Duration> IDLE_TIMEOUT = new Setting<>(

@@ -207,7 +207,7 @@ class ChatBrowserIT {
 
     /** Read in one script: the page may replace the list between two WebDriver calls. */
     @SuppressWarnings("unchecked")
-    private static List<String> members(ChromeDriver browser) {
+    static List<String> members(ChromeDriver browser) {
         return ((List<Object>) browser.executeScript(
                 "return Array.from(document.querySelectorAll('#members li')).map(li => li.textContent).sort()"))
                 .stream().map(String::valueOf).toList();

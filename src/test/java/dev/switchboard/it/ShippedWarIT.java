@@ -154,7 +154,7 @@ class ShippedWarIT {
                 awaitPage(() -> "connected".equals(browser.executeScript("return window.chatState.status")),
                         () -> "connected: " + browser.findElement(By.id("status")).getText());
             }
-            awaitPage(() -> members(alice).equals(List.of("alice", "bob")), () -> "presence: " + members(alice));
+            awaitPage(() -> ChatBrowserIT.members(alice).equals(List.of("alice", "bob")), () -> "presence: " + ChatBrowserIT.members(alice));
             alice.findElement(By.id("text")).sendKeys("hello from " + Containers.launched());
             alice.findElement(By.id("send")).click();
             awaitPage(() -> String.valueOf(b.executeScript("return document.getElementById('messages').textContent"))
@@ -227,13 +227,6 @@ class ShippedWarIT {
         browser.findElement(By.id("nickname")).sendKeys(nickname);
         new Select(browser.findElement(By.id("transport"))).selectByValue(transport);
         browser.findElement(By.id("join-button")).click();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> members(ChromeDriver browser) {
-        return ((List<Object>) browser.executeScript(
-                "return Array.from(document.querySelectorAll('#members li')).map(li => li.textContent).sort()"))
-                .stream().map(String::valueOf).toList();
     }
 
     private static void awaitPage(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) {

@@ -3,7 +3,6 @@ package dev.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,10 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.switchboard.testing.TestSocket;
-import java.security.KeyStore;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.catalina.startup.Catalina;
 import org.junit.jupiter.api.Test;
 
@@ -67,13 +63,7 @@ class TomcatConfIT {
                 """);
         Files.copy(Path.of(System.getProperty("test.war", "target/test.war")),
                 base.resolve("webapps/ROOT.war"));
-        Path keystore = base.resolve("conf/test.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "switchboard", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "test-secret")
-                .inheritIO().start();
-        assertEquals(0, keytool.waitFor());
+        Path keystore = dev.switchboard.testing.Containers.keystore(); // made by keytool at test time
 
         int http = freePort();
         int https = freePort();
@@ -84,7 +74,7 @@ class TomcatConfIT {
         System.setProperty("tomcat.https.port", String.valueOf(https));
         System.setProperty("tomcat.shutdown.port", "-1");
         System.setProperty("tomcat.keystore.path", keystore.toString());
-        System.setProperty("tomcat.keystore.password", "test-secret");
+        System.setProperty("tomcat.keystore.password", dev.switchboard.testing.Containers.KEYSTORE_PASSWORD);
 
         Catalina catalina = new Catalina();
         catalina.setParentClassLoader(getClass().getClassLoader());
@@ -101,7 +91,7 @@ class TomcatConfIT {
             assertEquals(200, health.statusCode(), health.body());
             assertEquals("echo over ws", roundTrip(plain, URI.create("ws://127.0.0.1:" + http + "/echo"), "echo over ws"));
 
-            HttpClient tls = HttpClient.newBuilder().sslContext(trusting(keystore, "test-secret")).build();
+            HttpClient tls = HttpClient.newBuilder().sslContext(dev.switchboard.testing.Containers.trustingTestKey()).build();
             HttpResponse<String> secureHealth = tls.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + https + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, secureHealth.statusCode());
@@ -129,18 +119,6 @@ class TomcatConfIT {
             socket.sendText(message);
             return socket.nextText();
         }
-    }
-
-    private static SSLContext trusting(Path keystore, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, password.toCharArray());
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 
     private static int freePort() throws Exception {
