@@ -34,22 +34,53 @@ public final class IdleMemoryBenchmark {
     public static void main(String[] args) throws Exception {
         Path war = null;
         int connections = 3000;
+        boolean floor = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--floor" -> floor = Boolean.parseBoolean(args[i + 1]);
                 default -> { }
             }
+        }
+        if (floor) {
+            System.out.printf("Idle WebSockets in the same embedded Tomcat (shipped settings): %d connections each; "
+                    + "server JVM -Xms1g -Xmx1g -XX:+AlwaysPreTouch (G1)%n", connections);
+            System.out.printf("%-44s %14s %14s %14s%n", "endpoint", "heap/conn (B)", "RSS/conn (B)", "heap base (MB)");
+            measure(bareWar(), "1KiB", connections, "/bare", false, "floor: a bare @ServerEndpoint");
+            measure(war, "1KiB", connections, "/echo", false, "Switchboard /echo");
+            measure(war, "1KiB", connections, "/stomp", true, "Switchboard STOMP, CONNECTed + SUBSCRIBEd");
+            return;
         }
         System.out.printf("Idle /echo WebSockets: %d connections; server JVM -Xms1g -Xmx1g -XX:+AlwaysPreTouch (G1)%n",
                 connections);
         System.out.printf("%-28s %14s %14s %14s%n", "container buffers", "heap/conn (B)", "RSS/conn (B)", "heap base (MB)");
         for (String buffer : new String[] {"1KiB", "8KiB", "64KiB"}) {
-            measure(war, buffer, connections);
+            measure(war, buffer, connections, "/echo", false, buffer + (buffer.equals("1KiB") ? " (shipped)" : ""));
         }
     }
 
-    private static void measure(Path war, String buffer, int connections) throws Exception {
+    /** A WAR holding {@link BareEndpoint} alone, made here from its compiled class. */
+    private static Path bareWar() throws Exception {
+        Path war = Path.of("target", "bare-endpoint.war");
+        String entry = BareEndpoint.class.getName().replace('.', '/') + ".class";
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(war));
+             java.io.InputStream clazz = IdleMemoryBenchmark.class.getClassLoader().getResourceAsStream(entry)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("WEB-INF/web.xml"));
+            zip.write(("<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.1\">"
+                    + "<absolute-ordering/>"
+                    // Tomcat's WebSocket buffers at Switchboard's shipped size (websocket.buffer.size), as Tomcat reads them
+                    + "<context-param><param-name>org.apache.tomcat.websocket.textBufferSize</param-name><param-value>1024</param-value></context-param>"
+                    + "<context-param><param-name>org.apache.tomcat.websocket.binaryBufferSize</param-name><param-value>1024</param-value></context-param>"
+                    + "</web-app>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("WEB-INF/classes/" + entry));
+            clazz.transferTo(zip);
+        }
+        return war;
+    }
+
+    private static void measure(Path war, String buffer, int connections, String path, boolean stomp, String label)
+            throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -59,7 +90,7 @@ public final class IdleMemoryBenchmark {
                 "-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), EmbeddedServer.class.getName(),
                 "--war", war.toString(), "--port", String.valueOf(port),
-                "--base", "target/idle-benchmark-" + buffer);
+                "--base", "target/idle-benchmark-" + buffer + path.replace('/', '-'));
         builder.environment().put("SWITCHBOARD_WEBSOCKET_BUFFER_SIZE", buffer);
         builder.environment().put("SWITCHBOARD_IDLE_TIMEOUT", "0");
         // every connection comes from 127.0.0.1, as fast as the client opens them
@@ -71,7 +102,18 @@ public final class IdleMemoryBenchmark {
         List<WebSocket> sockets = new ArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
         try {
-            URI echo = URI.create("ws://127.0.0.1:" + port + "/echo");
+            URI echo = URI.create("ws://127.0.0.1:" + port + path);
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(stomp ? connections : 0);
+            WebSocket.Listener listener = new WebSocket.Listener() {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                    if (data.toString().startsWith("CONNECTED")) {
+                        connected.countDown();
+                    }
+                    socket.request(1);
+                    return null;
+                }
+            };
             awaitUp(echo, client);
             try (JMXConnector jmx = attach(server.pid())) {
                 MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
@@ -81,16 +123,28 @@ public final class IdleMemoryBenchmark {
                 for (int i = 0; i < connections; i += 100) {
                     List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
                     for (int j = i; j < Math.min(connections, i + 100); j++) {
-                        batch.add(client.newWebSocketBuilder().buildAsync(echo, new WebSocket.Listener() { }));
+                        WebSocket.Builder b = client.newWebSocketBuilder();
+                        if (stomp) {
+                            b.subprotocols("v12.stomp");
+                        }
+                        batch.add(b.buildAsync(echo, listener));
                     }
                     for (CompletableFuture<WebSocket> f : batch) {
-                        sockets.add(f.get(30, TimeUnit.SECONDS));
+                        WebSocket socket = f.get(30, TimeUnit.SECONDS);
+                        sockets.add(socket);
+                        if (stomp) {
+                            socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0", true).get(30, TimeUnit.SECONDS);
+                            socket.sendText("SUBSCRIBE\nid:0\ndestination:/user/queue/idle\n\n\0", true).get(30, TimeUnit.SECONDS);
+                        }
                     }
+                }
+                if (!connected.await(120, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException(connected.getCount() + " STOMP sessions not CONNECTED");
                 }
                 Thread.sleep(2000);
                 long heapAfter = heapAfterGc(memory);
                 long rssAfter = rss(server.pid());
-                System.out.printf("%-28s %14d %14d %14d%n", buffer + (buffer.equals("1KiB") ? " (shipped)" : ""),
+                System.out.printf("%-44s %14d %14d %14d%n", label,
                         (heapAfter - heapBefore) / connections, (rssAfter - rssBefore) / connections,
                         heapBefore / (1024 * 1024));
             }
