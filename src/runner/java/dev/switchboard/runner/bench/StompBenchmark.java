@@ -41,6 +41,8 @@ public final class StompBenchmark {
 
     /** SockJS transports measured (fan-out to SockJS subscribers): websocket, xhr_streaming. */
     static List<String> SOCKJS = List.of("websocket", "xhr_streaming");
+    /** SockJS transports whose idle sessions are measured after the WebSocket ones ({@code --idle-sockjs}). */
+    static List<String> IDLE_SOCKJS = List.of();
 
     static int SOCKJS_SUBSCRIBERS = 100;
 
@@ -94,6 +96,7 @@ public final class StompBenchmark {
                 case "--with-binary" -> withBinary = Boolean.parseBoolean(args[i + 1]);
                 case "--with-floor" -> withFloor = Boolean.parseBoolean(args[i + 1]);
                 case "--overload" -> OVERLOAD_DELIVERIES = Double.parseDouble(args[i + 1]);
+                case "--idle-sockjs" -> IDLE_SOCKJS = List.of(args[i + 1].split(","));
                 case "--sockjs" -> SOCKJS = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
                 case "--fixed-seconds" -> FIXED_SECONDS = Double.parseDouble(args[i + 1]);
                 case "--fixed-only" -> FIXED_ONLY = Boolean.parseBoolean(args[i + 1]);
@@ -213,6 +216,12 @@ public final class StompBenchmark {
         if (idle > 0) {
             f.idle = load.idle(idle);
             log("idle: %d B heap/conn, %d B RSS/conn, %d open", f.idle[0], f.idle[1], f.idle[2]);
+            for (String transport : IDLE_SOCKJS) {
+                long[] sockjs = load.idle(idle, transport.equals("websocket")
+                        ? ClientLoop.Mode.SOCKJS_WEBSOCKET : ClientLoop.Mode.SOCKJS_XHR_STREAMING);
+                log("idle over SockJS %s: %d B heap/session, %d B RSS/session, %d open", transport,
+                        sockjs[0], sockjs[1], sockjs[2]);
+            }
         }
         if (overloadRate > 0 && !floor) {
             // Last: it may leave a server that does not recover unfit for anything after it.

@@ -474,6 +474,11 @@ final class StompLoad {
 
     /** {heap bytes/conn, RSS bytes/conn, connections that stayed open} for N connected, subscribed sessions. */
     long[] idle(int connections) throws Exception {
+        return idle(connections, ClientLoop.Mode.WEBSOCKET);
+    }
+
+    /** As {@link #idle(int)}, the sessions over {@code mode} (a SockJS transport, say). */
+    long[] idle(int connections, ClientLoop.Mode mode) throws Exception {
         long heap0 = server.heapAfterGc();
         long rss0 = server.rss();
         int[] subscribedCount = {0};
@@ -503,7 +508,13 @@ final class StompLoad {
             }
         };
         for (int i = 0; i < connections; i++) {
-            conns.add(loop.connect(server.address(), server.stompPath, listener));
+            String session = "/000/idle" + Long.toString(System.nanoTime(), 36) + i;
+            String path = switch (mode) {
+                case WEBSOCKET -> server.stompPath;
+                case SOCKJS_WEBSOCKET -> server.sockJsPath + session + "/websocket";
+                case SOCKJS_XHR_STREAMING -> server.sockJsPath + session + "/xhr_streaming";
+            };
+            conns.add(loop.connect(server.address(), path, listener, mode));
             while (true) {
                 int inFlight;
                 synchronized (subscribedCount) {
