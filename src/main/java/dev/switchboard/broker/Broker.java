@@ -54,6 +54,15 @@ public final class Broker {
 
         /** The subscription ended: unsubscribed, or its session closed. */
         void unsubscribed(Subscription subscription);
+
+        /**
+         * True when deliveries to this new subscription should wait until the listener calls
+         * {@link Broker#release} (after telling the subscriber what it missed: a chat room's
+         * history). A listener that says so must release every such subscription.
+         */
+        default boolean holdsBack(Subscription subscription) {
+            return false;
+        }
     }
 
     /** Registers a listener for topic subscriptions whose destination starts with {@code prefix}. */
@@ -63,7 +72,23 @@ public final class Broker {
 
     /** Hands a message to one subscription only (what an application sends to a newcomer). */
     public boolean deliverTo(Subscription subscription, Message message) {
-        return deliver(subscription, message) > 0;
+        return handOver(subscription, message) > 0;
+    }
+
+    /**
+     * Ends the hold a {@link SubscriptionListener#holdsBack listener asked for}: what was published
+     * to the subscription meanwhile is delivered in order, except what {@code seen} says the
+     * subscriber already has (in the history the listener gave it); then deliveries go straight
+     * through. Nothing when the subscription is not held.
+     */
+    public void release(Subscription subscription, java.util.function.Predicate<Message> seen) {
+        synchronized (subscription) { // a delivery racing with the release waits here, so it comes after the kept ones
+            for (Message m : subscription.endHold()) {
+                if (!seen.test(m)) {
+                    handOver(subscription, m);
+                }
+            }
+        }
     }
 
     /** @param budget what queued messages and new queues are charged to */
@@ -137,6 +162,12 @@ public final class Broker {
                 }
             }
             s = new Subscription(owner, id, destination, destination, ack, tag, pattern, headers);
+            for (Map.Entry<String, SubscriptionListener> l : listeners) {
+                if (destination.startsWith(l.getKey()) && l.getValue().holdsBack(s)) {
+                    s.holdBack();
+                    break;
+                }
+            }
             topics.add(s);
             listenElsewhere(s);
             counters.subscribes.increment();
@@ -320,6 +351,13 @@ public final class Broker {
     }
 
     private int deliver(Subscription s, Message message) {
+        if (s.holding() && s.keepBack(message, counters.keptBackDropped)) {
+            return 1;
+        }
+        return handOver(s, message);
+    }
+
+    private int handOver(Subscription s, Message message) {
         if (s.owner().deliver(s, message, false)) {
             return 1;
         }
@@ -393,6 +431,7 @@ public final class Broker {
         out.put("published", counters.published.sum());
         out.put("deliveries", counters.deliveries.sum());
         out.put("undeliverable", counters.undeliverable.sum());
+        out.put("keptBackDropped", counters.keptBackDropped.sum());
         out.put("redelivered", counters.redelivered.sum());
         out.put("queueFullRefusals", counters.queueFull.sum());
         out.put("overBudgetRefusals", counters.overBudget.sum());

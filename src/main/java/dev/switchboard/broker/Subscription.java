@@ -20,6 +20,16 @@ public final class Subscription {
     /** Queue subscriptions with client acks: delivered, not yet acknowledged, in order. Guarded by the queue. */
     final LinkedHashMap<String, MessageQueue.Held> unacked = new LinkedHashMap<>();
     MessageQueue queue;
+    /**
+     * While true, deliveries wait in {@link #keptBack} (a listener asked for it: it first tells
+     * the subscriber what it missed, a chat room's history); written before the subscription is
+     * visible to publishers and when it is released.
+     */
+    private volatile boolean holding;
+    /** Deliveries kept back while {@link #holding}, in order; null when not holding. Guarded by this. */
+    private java.util.ArrayList<Message> keptBack;
+    /** Most deliveries kept back; more are dropped and counted (a hold lasts until the listener is done, normally well under a millisecond). */
+    static final int KEPT_BACK_MAX = 1024;
 
     Subscription(Subscriber owner, String id, String destination, String routingKey, AckMode ack, Object tag,
                  DestinationPattern pattern, java.util.Map<String, String> headers) {
@@ -70,6 +80,40 @@ public final class Subscription {
     /** A header of the subscribe request, or null. */
     public String header(String name) {
         return headers.get(name);
+    }
+
+    /** Before the subscription is visible to publishers: deliveries wait until {@link Broker#release}. */
+    void holdBack() {
+        keptBack = new java.util.ArrayList<>();
+        holding = true;
+    }
+
+    boolean holding() {
+        return holding;
+    }
+
+    /**
+     * Keeps a delivery back while the subscription is held; false when it is not (any more), and
+     * the delivery goes ahead. {@code dropped} counts what did not fit.
+     */
+    synchronized boolean keepBack(Message message, java.util.concurrent.atomic.LongAdder dropped) {
+        if (keptBack == null) {
+            return false;
+        }
+        if (keptBack.size() < KEPT_BACK_MAX) {
+            keptBack.add(message);
+        } else {
+            dropped.increment();
+        }
+        return true;
+    }
+
+    /** Under this subscription's lock: ends the hold and returns what was kept back (empty when not held). */
+    java.util.List<Message> endHold() {
+        java.util.List<Message> kept = keptBack == null ? java.util.List.of() : keptBack;
+        keptBack = null;
+        holding = false;
+        return kept;
     }
 
     /** True for a {@code /queue} subscription that acknowledges (messages may come back). */

@@ -64,13 +64,13 @@ public class ChatEndpoint implements Subscriber {
         session.setMaxTextMessageBufferSize(Math.min(2 * chatService.limits().messageMax() + 256,
                 connection.limits().textMessageMax()));
         encoder.init(config);
-        if (!ChatService.validRoom(room)) {
+        if (!ChatNames.validRoom(room)) {
             connection.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
                     "a room name is 1 to 64 letters, digits, '-' or '_'"));
             return;
         }
         List<String> nick = session.getRequestParameterMap().get("nickname");
-        nickname = nick == null || nick.isEmpty() ? null : ChatService.nickname(nick.get(0));
+        nickname = nick == null || nick.isEmpty() ? null : ChatNames.nickname(nick.get(0));
         try {
             subscription = chat.broker().subscribe(this, connection.id(), "chat", ChatService.TOPIC_PREFIX + room,
                     AckMode.AUTO, null, nickname == null ? Map.of() : Map.of("nickname", nickname));

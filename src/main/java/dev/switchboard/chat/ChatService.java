@@ -10,18 +10,17 @@ import jakarta.json.bind.Jsonb;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * Chat rooms on the broker: a room {@code r} is the topic {@code /topic/chat.r}. Whoever subscribes
@@ -43,9 +42,14 @@ import java.util.regex.Pattern;
  * leaves the whole room, not one node's part of it. When the shared state cannot be reached the
  * node answers from what it knows itself (counted).
  *
- * <p>Over 400 lines: rooms, presence, history and stamping share each room's lock, which keeps a
- * room's history in the order its members receive it (see docs/threads.md). With shared state a
- * join or leave makes one Redis round trip under that lock.
+ * <p>A room's messages are stamped under its lock (into its history and its outbox, see
+ * {@link Room}) and published outside it, by one thread at a time in history order; a joiner's
+ * subscription is held back ({@link Broker#release}) until its history and welcome have gone
+ * out, so it hears every message once, history first. With shared state the Redis round trips of
+ * a join or leave are made from the outbox too, never under the lock.
+ *
+ * <p>Over 400 lines: joining, leaving and talking share the room's stamping and outbox rules, and
+ * each has a shared-state variant; the room itself, its history and outbox are {@link Room}.
  */
 public final class ChatService implements Broker.SubscriptionListener {
 
@@ -53,8 +57,6 @@ public final class ChatService implements Broker.SubscriptionListener {
 
     public static final String KEY = ChatService.class.getName();
     public static final String TOPIC_PREFIX = "/topic/chat.";
-    private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    static final int NICKNAME_MAX = 32;
 
     /**
      * @param historySize messages kept per room and replayed to joiners
@@ -64,9 +66,6 @@ public final class ChatService implements Broker.SubscriptionListener {
     public record Limits(int historySize, int messageMax, int roomsMax, int historyBytesMax,
                          java.time.Duration roomTtl) {
     }
-
-    /** A message kept in a room's history, with what it is charged. */
-    private record Kept(ChatMessage message, int bytes) { }
 
     private final Broker broker;
     private final Jsonb jsonb;
@@ -83,28 +82,6 @@ public final class ChatService implements Broker.SubscriptionListener {
     private final LongAdder sharedStateMissed = new LongAdder();
     /** The room state every node shares, or null on a single node. */
     private final SharedState shared;
-
-    private static final class Room {
-        final String name;
-        final MemoryBudget.Account creator;
-        final ArrayDeque<Kept> history = new ArrayDeque<>();
-        final Map<Subscription, String> subscriptions = new HashMap<>();
-        final Map<String, Integer> members = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        /** Names of signed-in members, which anonymous ones may not take. */
-        final Map<String, Integer> signedIn = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        long historyBytes;
-        long lastUsedNanos = System.nanoTime();
-        boolean gone;
-
-        Room(String name, MemoryBudget.Account creator) {
-            this.name = name;
-            this.creator = creator;
-        }
-
-        List<String> members() {
-            return List.copyOf(members.keySet());
-        }
-    }
 
     public ChatService(Broker broker, MemoryBudget budget, Jsonb jsonb, Supplier<String> ids, Limits limits) {
         this.budget = budget;
@@ -129,70 +106,48 @@ public final class ChatService implements Broker.SubscriptionListener {
         return system(room, text, null);
     }
 
-    /** The room name of a chat topic, or null when the destination is not a valid room. */
-    static String roomOf(String destination) {
-        if (!destination.startsWith(TOPIC_PREFIX)) {
-            return null;
-        }
-        String room = destination.substring(TOPIC_PREFIX.length());
-        return ROOM.matcher(room).matches() ? room : null;
-    }
-
-    static boolean validRoom(String room) {
-        return room != null && ROOM.matcher(room).matches();
-    }
-
-    /** A nickname as shown: trimmed, controls removed, at most 32 characters; null when nothing is left. */
-    static String nickname(String claimed) {
-        if (claimed == null) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder();
-        claimed.strip().codePoints().filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT)
-                .limit(NICKNAME_MAX).forEach(out::appendCodePoint);
-        String name = out.toString().strip();
-        return name.isEmpty() ? null : name;
-    }
-
-    /** Who a client is in the chat: its authenticated name, else its nickname, else a guest name. */
-    static String nameOf(Principal principal, String nickname, String sessionId) {
-        if (principal != null) {
-            return principal.getName();
-        }
-        String nick = nickname(nickname);
-        if (nick != null) {
-            return nick;
-        }
-        return sessionId == null ? "anonymous" : "guest-" + Integer.toHexString(sessionId.hashCode() & 0xffff);
-    }
-
     // ---- joining and leaving (broker subscriptions) ----
+
+    /** A room's new subscription waits for its history before it hears the room live. */
+    @Override
+    public boolean holdsBack(Subscription s) {
+        return ChatNames.roomOf(s.destination()) != null;
+    }
 
     @Override
     public void subscribed(Subscription s) {
-        String roomName = roomOf(s.destination());
+        String roomName = ChatNames.roomOf(s.destination());
         if (roomName == null) {
             return; // a pattern or an odd name: it hears the topic, it is nobody's presence
         }
-        String name = nameOf(s.owner().principal(), s.header("nickname"), s.owner().sessionId());
-        while (true) {
-            Room room;
-            try {
-                room = room(roomName, s.owner().account());
-            } catch (ChatException full) {
-                broker.deliverTo(s, message(system(roomName, full.getMessage(), null)));
-                return;
+        String name = ChatNames.nameOf(s.owner().principal(), s.header("nickname"), s.owner().sessionId());
+        try {
+            while (true) {
+                Room room;
+                try {
+                    room = room(roomName, s.owner().account());
+                } catch (ChatException full) {
+                    broker.deliverTo(s, message(system(roomName, full.getMessage(), null)));
+                    broker.release(s, m -> false);
+                    return;
+                }
+                if (join(room, s, name)) {
+                    room.send();
+                    return;
+                }
+                // forgotten by the sweep between lookup and join: the next lookup makes it anew
             }
-            if (join(room, s, name)) {
-                return;
-            }
-            // forgotten by the sweep between lookup and join: the next lookup makes it anew
+        } catch (RuntimeException e) {
+            broker.release(s, m -> false);
+            throw e;
         }
     }
 
-    /** Joins a room that is still kept; false when it was forgotten meanwhile. */
+    /**
+     * Joins a room that is still kept (false when it was forgotten meanwhile): counts the member
+     * and queues its welcome (history, then who is there) in the room's order, then its ENTER.
+     */
     private boolean join(Room room, Subscription s, String claimed) {
-        String roomName = room.name;
         synchronized (room) {
             if (room.gone) {
                 return false;
@@ -202,45 +157,66 @@ public final class ChatService implements Broker.SubscriptionListener {
             if (signedIn) {
                 room.signedIn.merge(name, 1, Integer::sum);
             } else if (room.signedIn.containsKey(name)) {
-                name = nameOf(null, null, s.owner().sessionId()); // a signed-in user's name is not for the taking
+                name = ChatNames.nameOf(null, null, s.owner().sessionId()); // a signed-in user's name is not for the taking
             }
             room.subscriptions.put(s, name);
             room.lastUsedNanos = System.nanoTime();
-            long count = room.members.merge(name, 1, Integer::sum);
-            List<String> members = room.members();
-            List<ChatMessage> history = null;
-            if (shared != null) {
-                try {
-                    count = shared.count(membersKey(roomName), name, 1);
-                    members = shared.names(membersKey(roomName));
-                    history = new java.util.ArrayList<>();
-                    for (byte[] past : shared.list(historyKey(roomName))) {
-                        history.add(jsonb.fromJson(new String(past, StandardCharsets.UTF_8), ChatMessage.class));
-                    }
-                } catch (SharedState.Unavailable | jakarta.json.bind.JsonbException e) {
-                    sharedStateMissed.increment(); // this node's own view of the room will do
-                    history = null;
-                }
-            }
+            int count = room.members.merge(name, 1, Integer::sum);
             joins.increment();
-            if (history == null) {
-                history = room.history.stream().map(Kept::message).toList();
-            }
-            for (ChatMessage past : history) {
-                broker.deliverTo(s, message(past.asHistory()));
-            }
-            broker.deliverTo(s, message(system(roomName, "Welcome to " + roomName + ", " + name + ".", members)));
-            if (count == 1) {
-                publish(room, new ChatMessage(ChatMessage.Type.ENTER, roomName, name, name + " joined",
+            String joined = name;
+            List<ChatMessage> history = room.historyMessages();
+            List<String> members = room.members();
+            room.queue(() -> welcome(room, s, joined, history, members, count));
+            if (shared == null && count == 1) {
+                stamp(room, new ChatMessage(ChatMessage.Type.ENTER, room.name, name, name + " joined",
                         Instant.now().toString(), ids.get(), members));
             }
         }
         return true;
     }
 
+    /**
+     * From the room's outbox: the joiner's history and welcome, then the room live (what it
+     * missed meanwhile and is not in that history). With shared state the history, the members and
+     * whether the name is new to the room are the cluster's, read here, outside the room's lock.
+     */
+    private void welcome(Room room, Subscription s, String name, List<ChatMessage> localHistory,
+                         List<String> localMembers, int localCount) {
+        List<ChatMessage> history = localHistory;
+        List<String> members = localMembers;
+        long count = localCount;
+        if (shared != null) {
+            try {
+                count = shared.count(membersKey(room.name), name, 1);
+                members = shared.names(membersKey(room.name));
+                List<ChatMessage> kept = new ArrayList<>();
+                for (byte[] past : shared.list(historyKey(room.name))) {
+                    kept.add(jsonb.fromJson(new String(past, StandardCharsets.UTF_8), ChatMessage.class));
+                }
+                history = kept;
+            } catch (SharedState.Unavailable | jakarta.json.bind.JsonbException e) {
+                sharedStateMissed.increment(); // this node's own view of the room will do
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (ChatMessage past : history) {
+            seen.add(past.id);
+            broker.deliverTo(s, message(past.asHistory()));
+        }
+        broker.deliverTo(s, message(system(room.name, "Welcome to " + room.name + ", " + name + ".", members)));
+        broker.release(s, m -> seen.contains(m.id()));
+        if (shared != null && count == 1) {
+            List<String> present = members;
+            synchronized (room) {
+                stamp(room, new ChatMessage(ChatMessage.Type.ENTER, room.name, name, name + " joined",
+                        Instant.now().toString(), ids.get(), present));
+            }
+        }
+    }
+
     @Override
     public void unsubscribed(Subscription s) {
-        String roomName = roomOf(s.destination());
+        String roomName = ChatNames.roomOf(s.destination());
         Room room;
         synchronized (rooms) {
             room = roomName == null ? null : rooms.get(roomName);
@@ -256,27 +232,45 @@ public final class ChatService implements Broker.SubscriptionListener {
             if (s.owner().principal() != null) {
                 room.signedIn.merge(name, -1, (a, b) -> a + b == 0 ? null : a + b);
             }
-            long count = room.members.merge(name, -1, Integer::sum);
+            int count = room.members.merge(name, -1, Integer::sum);
             if (count <= 0) {
                 room.members.remove(name);
                 room.lastUsedNanos = System.nanoTime();
             }
             List<String> members = room.members();
             if (shared != null) {
-                try {
-                    count = shared.count(membersKey(roomName), name, -1);
-                    members = shared.names(membersKey(roomName));
-                } catch (SharedState.Unavailable e) {
-                    sharedStateMissed.increment();
-                }
+                room.queue(() -> left(room, name, count, members));
+            } else if (count <= 0) {
+                leaves.increment();
+                stamp(room, leave(room, name, members));
             }
-            if (count > 0) {
-                return;
-            }
-            leaves.increment();
-            publish(room, new ChatMessage(ChatMessage.Type.LEAVE, roomName, name, name + " left",
-                    Instant.now().toString(), ids.get(), members));
         }
+        room.send();
+    }
+
+    /** From the room's outbox, with shared state: a LEAVE when the name has left the whole room. */
+    private void left(Room room, String name, int localCount, List<String> localMembers) {
+        long count = localCount;
+        List<String> members = localMembers;
+        try {
+            count = shared.count(membersKey(room.name), name, -1);
+            members = shared.names(membersKey(room.name));
+        } catch (SharedState.Unavailable e) {
+            sharedStateMissed.increment();
+        }
+        if (count > 0) {
+            return;
+        }
+        leaves.increment();
+        List<String> present = members;
+        synchronized (room) {
+            stamp(room, leave(room, name, present));
+        }
+    }
+
+    private ChatMessage leave(Room room, String name, List<String> members) {
+        return new ChatMessage(ChatMessage.Type.LEAVE, room.name, name, name + " left", Instant.now().toString(),
+                ids.get(), members);
     }
 
     // ---- talking ----
@@ -292,7 +286,7 @@ public final class ChatService implements Broker.SubscriptionListener {
                 }
             }
         }
-        return nameOf(null, null, sessionId);
+        return ChatNames.nameOf(null, null, sessionId);
     }
 
     /**
@@ -303,7 +297,7 @@ public final class ChatService implements Broker.SubscriptionListener {
      */
     public void talk(String roomName, Principal principal, String serverKnownNickname, String sessionId, String text)
             throws ChatException {
-        if (!validRoom(roomName)) {
+        if (!ChatNames.validRoom(roomName)) {
             refused.increment();
             throw new ChatException("a room name is 1 to 64 letters, digits, '-' or '_'");
         }
@@ -319,7 +313,7 @@ public final class ChatService implements Broker.SubscriptionListener {
         synchronized (rooms) {
             room = rooms.get(roomName);
         }
-        String sender = principal != null || serverKnownNickname != null ? nameOf(principal, serverKnownNickname, sessionId)
+        String sender = principal != null || serverKnownNickname != null ? ChatNames.nameOf(principal, serverKnownNickname, sessionId)
                 : joinedAs(room, sessionId);
         ChatMessage m = new ChatMessage(ChatMessage.Type.TALK, roomName, sender, text, Instant.now().toString(),
                 ids.get(), null);
@@ -334,8 +328,9 @@ public final class ChatService implements Broker.SubscriptionListener {
         }
         synchronized (room) {
             room.lastUsedNanos = System.nanoTime();
-            publish(room, m);
+            stamp(room, m);
         }
+        room.send();
     }
 
     /**
@@ -363,9 +358,7 @@ public final class ChatService implements Broker.SubscriptionListener {
     private void forget(Room room) {
         synchronized (room) {
             room.gone = true;
-            budget.node().release(MemoryBudget.Use.CHAT, room.historyBytes);
-            room.historyBytes = 0;
-            room.history.clear();
+            room.forgetHistory(budget.node());
         }
         if (room.creator != null) {
             room.creator.dropDestination();
@@ -421,25 +414,19 @@ public final class ChatService implements Broker.SubscriptionListener {
 
     /**
      * Under the room's lock: into the history (ENTER, TALK, LEAVE; bounded in messages and bytes,
-     * charged to the node's budget, not kept when that is full) and out to the room.
+     * charged to the node's budget, not kept when that is full) and into the room's outbox, so the
+     * room hears its messages in history order. Sent by {@link Room#send}, outside the lock.
      */
-    private void publish(Room room, ChatMessage m) {
-        int bytes = 200 + 2 * (m.text == null ? 0 : m.text.length()) + (m.sender == null ? 0 : 2 * m.sender.length());
-        if (!room.gone && limits.historySize() > 0 && bytes <= limits.historyBytesMax()) {
-            try {
-                budget.node().reserve(MemoryBudget.Use.CHAT, bytes);
-                room.history.addLast(new Kept(m, bytes));
-                room.historyBytes += bytes;
-            } catch (MemoryBudget.Refused e) {
-                historyNotKept.increment();
-            }
-        }
-        while (room.history.size() > limits.historySize() || room.historyBytes > limits.historyBytesMax()) {
-            Kept old = room.history.removeFirst();
-            room.historyBytes -= old.bytes();
-            budget.node().release(MemoryBudget.Use.CHAT, old.bytes());
+    private void stamp(Room room, ChatMessage m) {
+        if (!room.keep(m, limits.historySize(), limits.historyBytesMax(), budget.node())) {
+            historyNotKept.increment();
         }
         messages.increment();
+        room.queue(() -> send(room, m));
+    }
+
+    /** From the room's outbox: one message to the room (and to the shared history). */
+    private void send(Room room, ChatMessage m) {
         Message out = message(m);
         if (shared != null && limits.historySize() > 0) {
             shared.append(historyKey(room.name), out.body(), limits.historySize(), limits.roomTtl());
