@@ -79,7 +79,11 @@ public final class EmbeddedServer implements AutoCloseable {
         Connector connector = new Connector("HTTP/1.1");
         connector.setProperty("address", address);
         connector.setPort(port);
-        connector.setProperty("maxConnections", "20000");
+        // the same system properties, defaults and pool shape as tomcat-conf/server.xml
+        connector.setProperty("maxConnections", System.getProperty("tomcat.max.connections", "20000"));
+        connector.setProperty("maxThreads", System.getProperty("tomcat.max.threads", "200"));
+        connector.setProperty("minSpareThreads", System.getProperty("tomcat.min.spare.threads", "8"));
+        connector.setProperty("acceptCount", "1024");
         // Tomcat's per-connection socket buffers (8 KiB each way by default, on the heap for every
         // connection, idle or not): 4 KiB, as tomcat-conf/server.xml has them
         connector.setProperty("socket.appReadBufSize", "4096");

@@ -61,7 +61,7 @@ public final class IdleMemoryBenchmark {
     }
 
     /** A WAR holding {@link BareEndpoint} alone, made here from its compiled class. */
-    private static Path bareWar() throws Exception {
+    public static Path bareWar() throws Exception {
         Path war = Path.of("target", "bare-endpoint.war");
         String entry = BareEndpoint.class.getName().replace('.', '/') + ".class";
         try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(war));
