@@ -46,7 +46,7 @@ public final class ConnectionRampBenchmark {
     /** What one ramp measured. */
     record Figures(String label, int reached, int wanted, double seconds, double handshakeP50, double handshakeP99,
                    double readyP50, double readyP99, long heapPerConn, long rssPerConn, int threads0, int threadsTenth,
-                   int threadsAll, String delivered) {
+                   int threadsAll, String delivered, int missed) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -84,6 +84,12 @@ public final class ConnectionRampBenchmark {
         System.out.printf(Locale.ROOT, "Ramp to %,d connections from %d loopback addresses, %d topics; server JVM -Xmx%s, "
                 + "open files %,d; %s, %d cores%n", connections, addresses, topics, heap, limits[0],
                 java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors());
+        print(run(war, connections, addresses, topics, floor, heap));
+    }
+
+    /** The floor's ramp (when {@code floor}), then Switchboard's; within this process's open-file limit. */
+    static List<Figures> run(Path war, int connections, int addresses, int topics, boolean floor, String heap)
+            throws Exception {
         List<Figures> results = new ArrayList<>();
         if (floor) {
             results.add(ramp(IdleMemoryBenchmark.bareWar(), "/bare", false, connections, addresses, topics, heap,
@@ -91,7 +97,7 @@ public final class ConnectionRampBenchmark {
         }
         results.add(ramp(war, "/stomp", true, connections, addresses, topics, heap,
                 "Switchboard STOMP (CONNECT, 2 SUBSCRIBEs)"));
-        print(results);
+        return results;
     }
 
     /** The soft and hard limits on open files of this process, from /proc. */
@@ -219,6 +225,7 @@ public final class ConnectionRampBenchmark {
             int threadsAll = server.threads();
             System.out.println("  server threads with every connection open: " + threadGroups(server));
             String delivered = "–";
+            int missed = 0;
             if (stomp && reached > 0) {
                 ClientLoop.Conn publisher = conns.get(0);
                 for (int t = 0; t < topics; t++) {
@@ -239,6 +246,7 @@ public final class ConnectionRampBenchmark {
                 }
                 delivered = String.format(Locale.ROOT, "%,d of %,d got their topic's message (%d twice)",
                         conns.size() - missing, conns.size(), twice);
+                missed = missing + twice;
             }
             long heap1 = server.heapAfterGc();
             long rss1 = server.rss();
@@ -248,7 +256,7 @@ public final class ConnectionRampBenchmark {
             return new Figures(label, reached, connections, seconds, handshakes.quantileMillis(0.5),
                     handshakes.quantileMillis(0.99), stomp ? readies.quantileMillis(0.5) : Double.NaN,
                     stomp ? readies.quantileMillis(0.99) : Double.NaN, (heap1 - heap0) / open, (rss1 - rss0) / open,
-                    threads0, threadsTenth, threadsAll, delivered);
+                    threads0, threadsTenth, threadsAll, delivered, missed);
         }
     }
 

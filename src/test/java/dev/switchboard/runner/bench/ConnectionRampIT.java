@@ -134,6 +134,25 @@ class ConnectionRampIT {
         }
     }
 
+    /**
+     * The benchmark command's own ramp, small: the floor and Switchboard each in a server JVM of
+     * their own; every connection ready and given its message, threads flat from a tenth of the
+     * connections to all of them, and a STOMP session within 1.5x of the floor's heap.
+     */
+    @Test
+    void theRampBenchmarkMeasuresSwitchboardBesideTheFloor() throws Exception {
+        List<ConnectionRampBenchmark.Figures> figures = ConnectionRampBenchmark.run(
+                Path.of(System.getProperty("test.war", "target/switchboard.war")), 2000, 20, 100, true, "512m");
+        ConnectionRampBenchmark.Figures floor = figures.get(0);
+        ConnectionRampBenchmark.Figures stomp = figures.get(1);
+        assertEquals(2000, floor.reached(), floor.toString());
+        assertEquals(2000, stomp.reached(), stomp.toString());
+        assertEquals(0, stomp.missed(), stomp.delivered());
+        assertTrue(stomp.threadsAll() - stomp.threadsTenth() <= 16, "threads flat: " + stomp);
+        assertTrue(floor.heapPerConn() > 10_000 && stomp.heapPerConn() <= 1.5 * floor.heapPerConn(),
+                "heap per connection: floor " + floor.heapPerConn() + " B, STOMP " + stomp.heapPerConn() + " B");
+    }
+
     private static String stats(EmbeddedServer server) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "stats")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
