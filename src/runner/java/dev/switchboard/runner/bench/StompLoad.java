@@ -479,6 +479,7 @@ final class StompLoad {
 
     /** As {@link #idle(int)}, the sessions over {@code mode} (a SockJS transport, say). */
     long[] idle(int connections, ClientLoop.Mode mode) throws Exception {
+        long descriptors0 = server.descriptors();
         long heap0 = server.heapAfterGc();
         long rss0 = server.rss();
         int[] subscribedCount = {0};
@@ -548,6 +549,14 @@ final class StompLoad {
             Thread.sleep(hold * 1000);
         }
         conns.forEach(ClientLoop.Conn::close);
+        // the next measurement starts from a server that has let these go (sockets closed, not still closing)
+        await(() -> {
+            try {
+                return server.descriptors() <= descriptors0 + 20;
+            } catch (Exception gone) {
+                return true;
+            }
+        }, 60, "the server closing the idle sessions");
         return new long[] {(heap1 - heap0) / Math.max(1, open), (rss1 - rss0) / Math.max(1, open), open};
     }
 
