@@ -1,5 +1,6 @@
 package dev.switchboard.chat;
 
+import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.broker.AckMode;
 import dev.switchboard.broker.BrokerException;
 import dev.switchboard.broker.Message;
@@ -53,14 +54,15 @@ public class ChatEndpoint implements Subscriber {
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config, @PathParam("room") String room) {
-        Object service = config.getUserProperties().get(ChatService.KEY);
+        Object service = HandshakePolicy.service(config, ChatService.KEY);
         if (!(service instanceof ChatService chatService)) {
             throw new IllegalStateException("/chat opened without the deployment's ChatService (handshake configurator)");
         }
         this.chat = chatService;
         this.room = room;
         connection = WebSocketConnection.open(session, config);
-        inbound = dev.switchboard.security.InboundRate.forEndpoint(config, connection.info().remoteAddress());
+        inbound = dev.switchboard.security.InboundRate.forEndpoint(
+                HandshakePolicy.service(config, dev.switchboard.security.InboundRate.Limits.KEY), connection.info().remoteAddress());
         session.setMaxTextMessageBufferSize(Math.min(2 * chatService.limits().messageMax() + 256,
                 connection.limits().textMessageMax()));
         encoder.init(config);

@@ -1,5 +1,6 @@
 package dev.switchboard.echo;
 
+import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.handshake.HandshakeConfigurator;
 import dev.switchboard.session.WebSocketConnection;
 import jakarta.websocket.CloseReason;
@@ -29,7 +30,8 @@ public class EchoEndpoint {
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
         connection = WebSocketConnection.open(session, config);
-        inbound = dev.switchboard.security.InboundRate.forEndpoint(config, connection.info().remoteAddress());
+        inbound = dev.switchboard.security.InboundRate.forEndpoint(
+                HandshakePolicy.service(config, dev.switchboard.security.InboundRate.Limits.KEY), connection.info().remoteAddress());
         LOG.fine(() -> "echo " + session.getId() + " opened from " + connection.info().remoteAddress());
     }
 

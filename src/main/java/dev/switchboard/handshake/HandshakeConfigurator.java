@@ -72,7 +72,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 upgrade.attributes(), upgrade.principal());
         config.getUserProperties().put(ConnectionInfo.KEY, info);
         config.getUserProperties().put(SessionEnvironment.KEY, policy.environment());
-        config.getUserProperties().putAll(policy.endpointServices());
+        config.getUserProperties().put(HandshakePolicy.SERVICES_KEY, policy.endpointServices());
     }
 
     private static Map<String, List<String>> caseInsensitive(Map<String, List<String>> headers) {

@@ -24,6 +24,7 @@ public final class HandshakePolicy {
     private final Admission admission;
     private final LongAdder refusedOrigins = new LongAdder();
     private final Map<String, Object> endpointServices = new ConcurrentHashMap<>();
+    private final Map<String, Object> readOnlyServices = java.util.Collections.unmodifiableMap(endpointServices);
     private volatile HandshakeInterceptors interceptors = HandshakeInterceptors.none();
     private volatile HandshakeIdentity identity = HandshakeIdentity.containerOnly();
     private volatile java.util.Set<String> publicHosts = java.util.Set.of();
@@ -133,13 +134,26 @@ public final class HandshakePolicy {
         return interceptors;
     }
 
-    /** Hands an object to every new connection's endpoint, in its user properties under {@code key}. */
+    /** Hands an object to every new connection's endpoint: {@link #service}{@code (config, key)} finds it. */
     public void provide(String key, Object service) {
         endpointServices.put(key, service);
     }
 
+    /** Where the services are in a connection's user properties: one entry, the same map for all. */
+    static final String SERVICES_KEY = HandshakePolicy.class.getName() + ".services";
+
+    /**
+     * The object {@link #provide provided} under {@code key} to a connection's endpoint, or null.
+     * (One shared entry rather than one per service: the container copies a connection's user
+     * properties twice, per session, for every connection it holds.)
+     */
+    public static Object service(jakarta.websocket.EndpointConfig config, String key) {
+        Object services = config.getUserProperties().get(SERVICES_KEY);
+        return services instanceof Map<?, ?> map ? map.get(key) : config.getUserProperties().get(key);
+    }
+
     Map<String, Object> endpointServices() {
-        return endpointServices;
+        return readOnlyServices;
     }
 
     /** Counts a request refused by the origin policy (WebSocket upgrades and SockJS's HTTP transports). */

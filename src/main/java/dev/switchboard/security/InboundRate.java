@@ -25,9 +25,8 @@ public final class InboundRate {
     private final TokenBucket addressBucket;   // shared with the address's other connections
     private final RateLimit addressBytes;
 
-    /** A new connection's rates, from the limits its handshake left in the endpoint's user properties. */
-    public static InboundRate forEndpoint(jakarta.websocket.EndpointConfig config, String address) {
-        Object limits = config.getUserProperties().get(Limits.KEY);
+    /** A new connection's rates, from the limits its handshake handed the endpoint under {@link Limits#KEY} (null: none). */
+    public static InboundRate forEndpoint(Object limits, String address) {
         return new InboundRate(limits instanceof Limits given ? given : Limits.NONE, address);
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.sockjs;
 
+import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.handshake.HandshakeConfigurator;
 import dev.switchboard.session.WebSocketConnection;
 import jakarta.websocket.CloseReason;
@@ -32,7 +33,7 @@ public class SockJsWebSocketEndpoint {
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config, @PathParam("service") String name) throws IOException {
-        server = (SockJsServer) config.getUserProperties().get(SockJsServer.KEY);
+        server = (SockJsServer) HandshakePolicy.service(config, SockJsServer.KEY);
         SockJsService service = server == null ? null : server.service(name);
         if (service == null || !service.websocket()) {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "no such SockJS service"));

@@ -1,5 +1,6 @@
 package dev.switchboard.stomp;
 
+import dev.switchboard.handshake.HandshakePolicy;
 import dev.switchboard.handshake.HandshakeConfigurator;
 import dev.switchboard.session.WebSocketConnection;
 import jakarta.websocket.CloseReason;
@@ -37,7 +38,7 @@ public class StompEndpoint {
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
-        Object server = config.getUserProperties().get(StompServer.KEY);
+        Object server = HandshakePolicy.service(config, StompServer.KEY);
         if (!(server instanceof StompServer stompServer)) {
             throw new IllegalStateException("/stomp opened without the deployment's StompServer (handshake configurator)");
         }

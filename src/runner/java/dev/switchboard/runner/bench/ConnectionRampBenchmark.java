@@ -57,6 +57,7 @@ public final class ConnectionRampBenchmark {
         String heap = "4g";
         Path war = Path.of("target", "switchboard.war");
         boolean relaunched = false;
+        int histogram = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
@@ -66,6 +67,7 @@ public final class ConnectionRampBenchmark {
                 case "--heap" -> heap = args[++i];
                 case "--war" -> war = Path.of(args[++i]);
                 case "--relaunched" -> relaunched = true;
+                case "--histogram" -> histogram = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -84,8 +86,12 @@ public final class ConnectionRampBenchmark {
         System.out.printf(Locale.ROOT, "Ramp to %,d connections from %d loopback addresses, %d topics; server JVM -Xmx%s, "
                 + "open files %,d; %s, %d cores%n", connections, addresses, topics, heap, limits[0],
                 java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors());
+        HISTOGRAM_ROWS = histogram;
         print(run(war, connections, addresses, topics, floor, heap));
     }
+
+    /** With {@code --histogram N}: the N classes taking the most heap with every connection open, per connection. */
+    private static int HISTOGRAM_ROWS;
 
     /** The floor's ramp (when {@code floor}), then Switchboard's; within this process's open-file limit. */
     static List<Figures> run(Path war, int connections, int addresses, int topics, boolean floor, String heap)
@@ -250,6 +256,9 @@ public final class ConnectionRampBenchmark {
             }
             long heap1 = server.heapAfterGc();
             long rss1 = server.rss();
+            if (HISTOGRAM_ROWS > 0) {
+                histogram(server, Math.max(1, opened.get() - closed.get()));
+            }
             int open = Math.max(1, opened.get() - closed.get());
             ramping.set(false);
             conns.forEach(ClientLoop.Conn::close);
@@ -257,6 +266,31 @@ public final class ConnectionRampBenchmark {
                     handshakes.quantileMillis(0.99), stomp ? readies.quantileMillis(0.5) : Double.NaN,
                     stomp ? readies.quantileMillis(0.99) : Double.NaN, (heap1 - heap0) / open, (rss1 - rss0) / open,
                     threads0, threadsTenth, threadsAll, delivered, missed);
+        }
+    }
+
+    /**
+     * {@code jcmd GC.class_histogram} of the server (a full GC first: live objects only), its
+     * largest classes in bytes per open connection.
+     */
+    private static void histogram(ServerProcess server, int open) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(server.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        p.waitFor(60, TimeUnit.SECONDS);
+        System.out.println("  heap by class, live, per open connection (jcmd GC.class_histogram):");
+        int shown = 0;
+        for (String line : lines) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length >= 4 && cols[0].endsWith(":") && shown < HISTOGRAM_ROWS) {
+                System.out.printf(Locale.ROOT, "  | %s | %,.1f | %,d |%n", cols[3], Long.parseLong(cols[1]) / (double) open,
+                        Long.parseLong(cols[2]) / open);
+                shown++;
+            } else if (line.startsWith("Total")) {
+                System.out.printf(Locale.ROOT, "  | all classes | %,.1f | %,d |%n", Long.parseLong(cols[1]) / (double) open,
+                        Long.parseLong(cols[2]) / open);
+            }
         }
     }
 
