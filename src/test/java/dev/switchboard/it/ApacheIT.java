@@ -25,7 +25,7 @@ class ApacheIT extends ProxyTests {
                 .append("ErrorLog ").append(dir.resolve("error.log")).append('\n')
                 .append("LogLevel warn proxy:info\n");
         for (String module : new String[] {"mpm_event", "authz_core", "proxy", "proxy_http", "proxy_balancer",
-                "lbmethod_bybusyness", "slotmem_shm", "headers"}) {
+                "lbmethod_bybusyness", "slotmem_shm", "headers", "ssl"}) {
             main.append("LoadModule ").append(module).append("_module ").append(modules).append("mod_")
                     .append(module).append(".so\n");
         }

@@ -7,6 +7,7 @@ import dev.switchboard.runner.EmbeddedServer;
 import dev.switchboard.stomp.StompCommand;
 import dev.switchboard.stomp.StompFrame;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.Containers;
 import dev.switchboard.testing.RedisProcess;
 import dev.switchboard.testing.StompTestClient;
 import java.io.IOException;
@@ -43,6 +44,11 @@ abstract class ProxyTests {
     static EmbeddedServer b;
     static Process proxy;
     static URI front;
+    /** The proxy's TLS side (its certificate: the tests' key, {@link Containers#keystore()}). */
+    static URI tlsFront;
+    private static int tlsPort;
+    private static Path certificate;
+    private static Path privateKey;
 
     /** Starts Redis, the two nodes, and the proxy that {@code start} starts on the port it is given. */
     static void startAll(String name, ProxyStarter start) throws Exception {
@@ -52,8 +58,13 @@ abstract class ProxyTests {
         a = node(dir.resolve("a"));
         b = node(dir.resolve("b"));
         int port = RedisProcess.freePort();
+        tlsPort = RedisProcess.freePort();
+        certificate = dir.resolve("switchboard.crt");
+        privateKey = dir.resolve("switchboard.key");
+        pem(Containers.keystore(), certificate, privateKey);
         proxy = start.start(dir.resolve(name), port, a.port(), b.port());
         front = URI.create("http://127.0.0.1:" + port + "/");
+        tlsFront = URI.create("https://127.0.0.1:" + tlsPort + "/");
         Await.until(name + " answers on port " + port, BOUND, () -> {
             if (!proxy.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + proxy.exitValue() + "; see " + dir.resolve(name));
@@ -81,14 +92,31 @@ abstract class ProxyTests {
         return node;
     }
 
-    /** The shipped configuration with the test's addresses in place of the documented ones. */
+    /** The shipped configuration with the test's addresses and certificate in place of the documented ones. */
     static String shipped(String file, int port, int nodeA, int nodeB) throws IOException {
         String text = Files.readString(Path.of("tomcat-conf", "proxy", file));
-        for (String documented : List.of("127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8082")) {
+        for (String documented : List.of("127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8443",
+                "/etc/ssl/switchboard/switchboard.crt", "/etc/ssl/switchboard/switchboard.key")) {
             assertTrue(text.contains(documented), file + " names " + documented);
         }
         return text.replace("127.0.0.1:8080", "127.0.0.1:" + port).replace("127.0.0.1:8081", "127.0.0.1:" + nodeA)
-                .replace("127.0.0.1:8082", "127.0.0.1:" + nodeB);
+                .replace("127.0.0.1:8082", "127.0.0.1:" + nodeB).replace("127.0.0.1:8443", "127.0.0.1:" + tlsPort)
+                .replace("/etc/ssl/switchboard/switchboard.crt", certificate.toString())
+                .replace("/etc/ssl/switchboard/switchboard.key", privateKey.toString());
+    }
+
+    /** The PKCS12 key as the PEM files proxies read, with the openssl command. */
+    private static void pem(Path keystore, Path certificate, Path key) throws Exception {
+        String password = "pass:" + Containers.KEYSTORE_PASSWORD;
+        for (List<String> command : List.of(
+                List.of("openssl", "pkcs12", "-in", keystore.toString(), "-passin", password, "-nokeys", "-out", certificate.toString()),
+                List.of("openssl", "pkcs12", "-in", keystore.toString(), "-passin", password, "-nocerts", "-nodes", "-out", key.toString()))) {
+            Process openssl = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(openssl.getInputStream().readAllBytes());
+            if (!openssl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + ": " + output);
+            }
+        }
     }
 
     @AfterAll
@@ -142,6 +170,32 @@ abstract class ProxyTests {
         } finally {
             clients.forEach(StompTestClient::close);
         }
+    }
+
+    /**
+     * TLS ends at the proxy: https and wss reach the nodes over plain HTTP, and the nodes take the
+     * request as secure (X-Forwarded-Proto, RemoteIpValve): a page's own https origin is let in,
+     * the same page over http is another origin and refused.
+     */
+    @Test
+    void tlsEndsAtTheProxyAndTheNodesSeeASecureRequest() throws Exception {
+        java.net.http.HttpClient tls = java.net.http.HttpClient.newBuilder().sslContext(Containers.trustingTestKey()).build();
+        assertEquals(200, tls.send(java.net.http.HttpRequest.newBuilder(tlsFront.resolve("health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        URI wss = URI.create("wss://" + tlsFront.getAuthority() + "/stomp");
+        try (StompTestClient subscriber = StompTestClient.connect(tls, wss);
+             StompTestClient publisher = StompTestClient.connect(tls, wss)) {
+            subscriber.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "1", "destination", "/topic/over-tls", "receipt", "r"));
+            subscriber.expect(StompCommand.RECEIPT);
+            Await.until("the subscription is known to the cluster", BOUND,
+                    () -> redis.subscribers("switchboard:/topic/over-tls") >= 1);
+            publisher.send(StompFrame.of(StompCommand.SEND, "destination", "/topic/over-tls").withBody("through TLS"));
+            assertEquals("through TLS", subscriber.expect(StompCommand.MESSAGE).bodyText());
+        }
+        String own = Http.upgradeStatusLine(tlsFront, "stomp", "https://" + tlsFront.getAuthority());
+        assertTrue(own.contains(" 101"), "the https page's own origin is let in: " + own);
+        String plain = Http.upgradeStatusLine(tlsFront, "stomp", "http://" + tlsFront.getAuthority());
+        assertTrue(plain.contains(" 403"), "the node knows the request is https, so an http page is another origin: " + plain);
     }
 
     @Test
