@@ -62,8 +62,13 @@ public final class IdleMemoryBenchmark {
 
     /** A WAR holding {@link BareEndpoint} alone, made here from its compiled class. */
     public static Path bareWar() throws Exception {
-        Path war = Path.of("target", "bare-endpoint.war");
-        String entry = BareEndpoint.class.getName().replace('.', '/') + ".class";
+        return bareWar(BareEndpoint.class);
+    }
+
+    /** A WAR holding {@code endpoint} alone (a class of the runner), with Switchboard's WebSocket buffer sizes. */
+    public static Path bareWar(Class<?> endpoint) throws Exception {
+        Path war = Path.of("target", endpoint.getSimpleName() + ".war");
+        String entry = endpoint.getName().replace('.', '/') + ".class";
         try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(war));
              java.io.InputStream clazz = IdleMemoryBenchmark.class.getClassLoader().getResourceAsStream(entry)) {
             zip.putNextEntry(new java.util.zip.ZipEntry("WEB-INF/web.xml"));

@@ -20,10 +20,10 @@ import java.util.Map;
  *     -Dswitchboard.main.args= -Dswitchboard.jvm.args="-Xmx2g -XX:+EnableDynamicAgentLoading"
  * </pre>
  *
- * Options: {@code --peer-jar PATH}, {@code --only switchboard|spring}, {@code --idle N} (10000),
+ * Options: {@code --peer-jar PATH}, {@code --only switchboard|spring|floor|tomcat-floor} (or several, comma-separated), {@code --idle N} (10000),
  * {@code --subscribers 100,1000}, {@code --step-seconds S} (3), {@code --sockjs websocket,xhr_streaming|none}
  * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100),
- * {@code --with-floor false} (no floor column), {@code --fixed-only true} (of the fan-out groups only
+ * {@code --with-floor false} (no floor column), {@code --with-tomcat-floor true} (also the fan-out floor inside Tomcat, {@link dev.switchboard.runner.BareStompEndpoint}: its figures in the log), {@code --fixed-only true} (of the fan-out groups only
  * the fixed-rate latency steps), {@code --attacks true} (instead: the {@link AttackSuite}, each attack
  * for {@code --attack-seconds S}, 30; {@code --attack-only NAME} runs those whose name contains NAME); {@code -Dbench.debug=true} prints how many STOMP frames each
  * received WebSocket message carried, and per message when its first subscriber got it and how
@@ -81,6 +81,7 @@ public final class StompBenchmark {
         double stepSeconds = 3;
         boolean withBinary = false;
         boolean withFloor = true;
+        boolean withTomcatFloor = false;
         boolean attacks = false;
         double attackSeconds = 30;
         String attackOnly = null;
@@ -95,6 +96,7 @@ public final class StompBenchmark {
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
                 case "--with-binary" -> withBinary = Boolean.parseBoolean(args[i + 1]);
                 case "--with-floor" -> withFloor = Boolean.parseBoolean(args[i + 1]);
+                case "--with-tomcat-floor" -> withTomcatFloor = Boolean.parseBoolean(args[i + 1]);
                 case "--overload" -> OVERLOAD_DELIVERIES = Double.parseDouble(args[i + 1]);
                 case "--idle-sockjs" -> IDLE_SOCKJS = List.of(args[i + 1].split(","));
                 case "--sockjs" -> SOCKJS = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
@@ -114,7 +116,8 @@ public final class StompBenchmark {
             AttackSuite.run(war, attackSeconds, attackOnly);
             return;
         }
-        if ((only == null || "spring".startsWith(only)) && !Files.exists(peer)) {
+        List<String> picked = only == null ? null : List.of(only.split(","));
+        if ((picked == null || picked.stream().anyMatch("spring"::startsWith)) && !Files.exists(peer)) {
             throw new IllegalArgumentException("the Spring peer is not built: " + peer.toAbsolutePath()
                     + " (cd ../shared/peers/spring-stomp && mvn -q -B -DskipTests package)");
         }
@@ -127,8 +130,11 @@ public final class StompBenchmark {
         if (withFloor) {
             servers.add("floor");
         }
+        if (withTomcatFloor) {
+            servers.add("tomcat-floor");
+        }
         for (String name : servers) {
-            if (only != null && !name.startsWith(only)) {
+            if (picked != null && picked.stream().noneMatch(name::startsWith)) {
                 continue;
             }
             Figures f = new Figures();
@@ -138,11 +144,14 @@ public final class StompBenchmark {
                     case "switchboard-binary" -> ServerProcess.switchboard(war, SERVER_FLAGS,
                             Map.of("SWITCHBOARD_STOMP_MESSAGE_FRAMES", "binary"), "Switchboard (binary MESSAGE frames)");
                     case "floor" -> ServerProcess.floor(SERVER_FLAGS);
+                    case "tomcat-floor" -> ServerProcess.switchboard(
+                            dev.switchboard.runner.IdleMemoryBenchmark.bareWar(dev.switchboard.runner.BareStompEndpoint.class),
+                            SERVER_FLAGS, Map.of(), "Tomcat floor (BareStompEndpoint)");
                     default -> ServerProcess.spring(peer, SERVER_FLAGS);
                 };
                  ClientLoop loop = new ClientLoop("bench-client-" + name, CLIENT_THREADS)) {
                 log("=== %s on port %d (%s)", server.name, server.port, String.join(" ", SERVER_FLAGS));
-                boolean floor = name.equals("floor");
+                boolean floor = name.endsWith("floor");
                 run(new StompLoad(loop, server), server, f, groups, stepSeconds, floor ? 0 : idle, floor);
             } catch (Exception e) {
                 f.failure = e.toString();
