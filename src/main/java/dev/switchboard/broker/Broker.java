@@ -1,9 +1,6 @@
 package dev.switchboard.broker;
 
 import dev.switchboard.session.MemoryBudget;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -422,44 +419,6 @@ public final class Broker {
 
     /** Counters and the deepest queues, for {@code /stats}. */
     public Map<String, Object> stats() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("subscriptions", topics.count() + queues.values().stream().mapToInt(MessageQueue::consumerCount).sum());
-        out.put("subscribes", counters.subscribes.sum());
-        out.put("unsubscribes", counters.unsubscribes.sum());
-        out.put("topicDestinations", topics.destinationCount());
-        out.put("queueDestinations", queues.size());
-        out.put("published", counters.published.sum());
-        out.put("deliveries", counters.deliveries.sum());
-        out.put("undeliverable", counters.undeliverable.sum());
-        out.put("keptBackDropped", counters.keptBackDropped.sum());
-        out.put("redelivered", counters.redelivered.sum());
-        out.put("queueFullRefusals", counters.queueFull.sum());
-        out.put("overBudgetRefusals", counters.overBudget.sum());
-        List<Map<String, Object>> depths = new ArrayList<>();
-        long waiting = 0;
-        long unacked = 0;
-        for (MessageQueue q : queues.values()) {
-            int w = q.waitingCount();
-            int u = q.unackedCount();
-            waiting += w;
-            unacked += u;
-            if (w + u > 0) {
-                depths.add(Map.of("queue", q.name(), "waiting", w, "unacked", u, "consumers", q.consumerCount()));
-            }
-        }
-        depths.sort(Comparator.comparingInt((Map<String, Object> m) -> (int) m.get("waiting") + (int) m.get("unacked")).reversed());
-        out.put("queueMessagesWaiting", waiting);
-        out.put("queueMessagesUnacked", unacked);
-        out.put("deepestQueues", depths.subList(0, Math.min(20, depths.size())));
-        Map<String, Object> relayed = new LinkedHashMap<>(relay.stats());
-        RelayInterest i = interest;
-        if (i != null) {
-            int[] listening = i.counts();
-            relayed.put("destinationsListened", listening[0]);
-            relayed.put("patternsListened", listening[1]);
-            relayed.put("queuesConsumed", listening[2]);
-        }
-        out.put("relay", relayed);
-        return out;
+        return counters.stats(topics, queues, relay, interest);
     }
 }
