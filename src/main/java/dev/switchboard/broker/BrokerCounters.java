@@ -12,7 +12,7 @@ final class BrokerCounters {
     final LongAdder published = new LongAdder();
     final LongAdder deliveries = new LongAdder();
     final LongAdder undeliverable = new LongAdder();
-    /** Deliveries to a held subscription past {@link Subscription#KEPT_BACK_MAX}. */
+    /** Deliveries to a held subscription past {@link Subscription#KEPT_BACK_MAX} or {@link Subscription#KEPT_BACK_BYTES_MAX}. */
     final LongAdder keptBackDropped = new LongAdder();
     final LongAdder redelivered = new LongAdder();
     final LongAdder queueFull = new LongAdder();

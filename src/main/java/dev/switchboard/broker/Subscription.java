@@ -28,8 +28,15 @@ public final class Subscription {
     private volatile boolean holding;
     /** Deliveries kept back while {@link #holding}, in order; null when not holding. Guarded by this. */
     private java.util.ArrayList<Message> keptBack;
-    /** Most deliveries kept back; more are dropped and counted (a hold lasts until the listener is done, normally well under a millisecond). */
+    /** Bytes (message footprints) kept back so far; guarded by this. */
+    private long keptBackBytes;
+    /**
+     * Most deliveries, and bytes, kept back; more are dropped and counted (a hold lasts until the
+     * listener is done: the messages queued ahead of a chat joiner's welcome, well under a
+     * millisecond on one node; with shared state, up to the welcome's Redis round trips).
+     */
     static final int KEPT_BACK_MAX = 1024;
+    static final long KEPT_BACK_BYTES_MAX = 1024 * 1024;
 
     Subscription(Subscriber owner, String id, String destination, String routingKey, AckMode ack, Object tag,
                  DestinationPattern pattern, java.util.Map<String, String> headers) {
@@ -100,8 +107,9 @@ public final class Subscription {
         if (keptBack == null) {
             return false;
         }
-        if (keptBack.size() < KEPT_BACK_MAX) {
+        if (keptBack.size() < KEPT_BACK_MAX && keptBackBytes + message.footprint() <= KEPT_BACK_BYTES_MAX) {
             keptBack.add(message);
+            keptBackBytes += message.footprint();
         } else {
             dropped.increment();
         }
@@ -112,6 +120,7 @@ public final class Subscription {
     java.util.List<Message> endHold() {
         java.util.List<Message> kept = keptBack == null ? java.util.List.of() : keptBack;
         keptBack = null;
+        keptBackBytes = 0;
         holding = false;
         return kept;
     }

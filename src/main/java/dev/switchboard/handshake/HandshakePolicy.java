@@ -149,7 +149,7 @@ public final class HandshakePolicy {
      */
     public static Object service(jakarta.websocket.EndpointConfig config, String key) {
         Object services = config.getUserProperties().get(SERVICES_KEY);
-        return services instanceof Map<?, ?> map ? map.get(key) : config.getUserProperties().get(key);
+        return services instanceof Map<?, ?> map ? map.get(key) : null;
     }
 
     Map<String, Object> endpointServices() {

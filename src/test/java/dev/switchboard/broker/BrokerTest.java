@@ -234,4 +234,43 @@ class BrokerTest {
         broker.unsubscribe(s);
         broker.publish(message("/queue/n3", "x"), account); // n0 is gone: room for another
     }
+
+    @Test
+    void aHeldSubscriptionKeepsDeliveriesUntilReleasedThenTheUnseenInOrderAndBoundedInBytes() throws Exception {
+        Broker broker = new Broker(10, 100);
+        List<Subscription> held = new ArrayList<>();
+        broker.listen("/topic/held.", new Broker.SubscriptionListener() {
+            @Override
+            public void subscribed(Subscription s) {
+                held.add(s);
+            }
+
+            @Override
+            public void unsubscribed(Subscription s) {
+            }
+
+            @Override
+            public boolean holdsBack(Subscription s) {
+                return true;
+            }
+        });
+        Recorder r = new Recorder();
+        Subscription s = broker.subscribe(r, r.id, "1", "/topic/held.a", AckMode.AUTO, null);
+        assertEquals(List.of(s), held);
+        broker.publish(message("/topic/held.a", "seen in history"));
+        broker.publish(message("/topic/held.a", "missed"));
+        String big = "x".repeat(300 * 1024);
+        for (int i = 0; i < 5; i++) {
+            broker.publish(message("/topic/held.a", big)); // 1.5 MB: past the 1 MiB a hold keeps
+        }
+        assertEquals(List.of(), r.got, "nothing while held");
+        broker.deliverTo(s, message("/topic/held.a", "history"));
+        broker.release(s, m -> new String(m.body(), StandardCharsets.UTF_8).equals("seen in history"));
+        broker.publish(message("/topic/held.a", "live"));
+        assertEquals(List.of("history", "missed"), r.got.subList(0, 2));
+        assertEquals("live", r.got.get(r.got.size() - 1));
+        long kept = r.got.stream().filter(big::equals).count();
+        assertTrue(kept >= 1 && kept < 5, kept + " of the big ones kept");
+        assertEquals(5 - kept, ((Number) broker.stats().get("keptBackDropped")).longValue());
+    }
 }
