@@ -107,9 +107,11 @@ class SettingsTest {
     @Test
     void theSettingsGuideHasTheGeneratedTable() throws IOException {
         String readme = Files.readString(Path.of("docs/settings.md"));
-        assertTrue(readme.contains(Settings.markdownTable()),
-                "docs/settings.md's settings table is stale: replace it with the output of "
-                        + "`mvn -q test-compile exec:exec -Dswitchboard.main=dev.switchboard.runner.SettingsTable`");
+        // a blank line on either side: nothing else (a build's output) pasted next to it
+        assertTrue(readme.contains("\n\n" + Settings.markdownTable() + "\n"),
+                "docs/settings.md's settings table is stale: regenerate it with "
+                        + "`mvn -q test-compile exec:exec -Dswitchboard.main=dev.switchboard.runner.SettingsTable"
+                        + " -Dswitchboard.main.args=\"--write docs/settings.md\" -Dswitchboard.jvm.args=`");
     }
 
     /**
