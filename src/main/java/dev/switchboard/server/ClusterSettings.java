@@ -9,12 +9,13 @@ public final class ClusterSettings {
     }
 
     private static final List<String> SCHEMES = List.of("redis://", "rediss://", "redis-sentinel://",
-            "rediss-sentinel://", "redis-socket://");
+            "rediss-sentinel://", "redis-socket://", "redis-cluster://", "rediss-cluster://");
 
     public static final Setting<String> BROKER_RELAY = new Setting<>(
             "broker.relay", "URI", "",
             "Empty: a single node, everything in memory. `redis://[:password@]host:port[/database]`"
-                    + " (`rediss://` for TLS, `redis-sentinel://` for Sentinel, as Lettuce reads them): the"
+                    + " (`rediss://` for TLS, `redis-sentinel://` for Sentinel, as Lettuce reads them;"
+                    + " `redis-cluster://host:port[,host:port...]` or `rediss-cluster://` for a Redis Cluster): the"
                     + " nodes sharing this Redis act as one broker for `/topic/`, `/user/` and `/queue/` destinations"
                     + " (docs/cluster.md). Needs Lettuce in the WAR (the demo WAR has it).",
             text -> {
@@ -27,8 +28,9 @@ public final class ClusterSettings {
 
     public static final Setting<String> BROKER_RELAY_NAMESPACE = new Setting<>(
             "broker.relay.namespace", "name", "switchboard",
-            "Prefixed to every Redis channel, so that separate clusters can share one Redis: nodes with the"
-                    + " same namespace are one broker. Letters, digits, `.`, `_` and `-`.",
+            "Prefixed to every Redis channel and key, so that separate clusters can share one Redis: nodes with"
+                    + " the same namespace are one broker. Letters, digits, `.`, `_` and `-`. With a Redis Cluster,"
+                    + " one namespace's keys are all in one slot (hash tag `{namespace}`).",
             text -> {
                 String t = text.strip();
                 if (!t.matches("[A-Za-z0-9._-]{1,64}")) {

@@ -360,7 +360,7 @@ class ClusterIT {
     }
 
     /** Subscribes to the room with a nickname; returns the bodies that came before the receipt (history, welcome). */
-    private static List<String> join(StompTestClient client, String room, String nickname) {
+    static List<String> join(StompTestClient client, String room, String nickname) {
         client.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "room", "destination", "/topic/chat." + room,
                 "nickname", nickname, "receipt", "joined"));
         List<String> bodies = new ArrayList<>();
@@ -371,7 +371,7 @@ class ClusterIT {
     }
 
     /** The one message of this type among {@code bodies}. */
-    private static String of(List<String> bodies, String type) {
+    static String of(List<String> bodies, String type) {
         List<String> found = bodies.stream().filter(b -> b.contains("\"type\":\"" + type + "\"")
                 && !b.contains("\"history\":true")).toList();
         assertEquals(1, found.size(), type + " in " + bodies);
@@ -379,7 +379,7 @@ class ClusterIT {
     }
 
     /** The next chat message of this type (others skipped). */
-    private static String chat(StompTestClient client, String type) {
+    static String chat(StompTestClient client, String type) {
         while (true) {
             String body = client.expect(StompCommand.MESSAGE).bodyText();
             if (body.contains("\"type\":\"" + type + "\"")) {

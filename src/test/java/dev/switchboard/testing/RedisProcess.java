@@ -15,17 +15,19 @@ public final class RedisProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final List<String> extra;
     private Process process;
     private io.lettuce.core.RedisClient client;
 
-    private RedisProcess(int port, Path dir) {
+    private RedisProcess(int port, Path dir, List<String> extra) {
         this.port = port;
         this.dir = dir;
+        this.extra = extra;
     }
 
     /** Starts one on a free port and waits until it answers PING. */
     public static RedisProcess start(Path dir) throws IOException {
-        RedisProcess redis = new RedisProcess(freePort(), dir);
+        RedisProcess redis = new RedisProcess(freePort(), dir, List.of());
         redis.restart();
         return redis;
     }
@@ -39,7 +41,17 @@ public final class RedisProcess implements AutoCloseable {
 
     /** A Redis that will listen on {@code port} once {@link #restart()} is called. */
     public static RedisProcess onPort(int port, Path dir) {
-        return new RedisProcess(port, dir);
+        return new RedisProcess(port, dir, List.of());
+    }
+
+    /**
+     * A Redis Cluster node on a free port, not yet started (nor part of a cluster: see
+     * {@link RedisCluster}); it notices a peer gone within {@code nodeTimeout}.
+     */
+    static RedisProcess clusterNode(Path dir, Duration nodeTimeout) throws IOException {
+        int port = freePort();
+        return new RedisProcess(port, dir, List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                "nodes-" + port + ".conf", "--cluster-node-timeout", String.valueOf(nodeTimeout.toMillis())));
     }
 
     public int port() {
@@ -56,9 +68,11 @@ public final class RedisProcess implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         Files.createDirectories(dir);
-        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString(), "--logfile",
-                dir.resolve("redis-" + port + ".log").toAbsolutePath().toString()))
+        List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString(),
+                "--logfile", dir.resolve("redis-" + port + ".log").toAbsolutePath().toString()));
+        command.addAll(extra);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".out").toFile()).start();
         Await.until("redis-server on port " + port + " answers PING", Duration.ofSeconds(20),
                 () -> {

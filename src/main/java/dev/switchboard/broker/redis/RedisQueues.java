@@ -13,7 +13,6 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.models.stream.PendingMessages;
 import java.nio.charset.StandardCharsets;
@@ -91,13 +90,13 @@ final class RedisQueues implements SharedQueues {
     private final byte[] queuesKey;
     private final int capacity;
     private final int queuesMax;
-    private final Supplier<StatefulRedisConnection<byte[], byte[]>> commands;
+    private final Supplier<Link> commands;
     private final Issuer issuer;
     private final Set<String> consumed = ConcurrentHashMap.newKeySet();
     private final Set<String> grouped = ConcurrentHashMap.newKeySet();
     private volatile Intake intake;
     private volatile boolean closed;
-    private StatefulRedisConnection<byte[], byte[]> reads;
+    private Link reads;
     private Thread reader;
 
     private final LongAdder sent = new LongAdder();
@@ -118,7 +117,7 @@ final class RedisQueues implements SharedQueues {
      * @param commands  the relay's connection for commands, or null while there is none
      */
     RedisQueues(String prefix, String node, int capacity, int queuesMax,
-                Supplier<StatefulRedisConnection<byte[], byte[]>> commands, Issuer issuer) {
+                Supplier<Link> commands, Issuer issuer) {
         this.issuer = issuer;
         this.prefix = prefix;
         this.node = node;
@@ -130,7 +129,7 @@ final class RedisQueues implements SharedQueues {
     }
 
     /** Starts reading on {@code reads}, a connection of its own (reads block). */
-    synchronized void start(Intake intake, StatefulRedisConnection<byte[], byte[]> reads) {
+    synchronized void start(Intake intake, Link reads) {
         this.intake = intake;
         this.reads = reads;
         reader = new Thread(this::readLoop, "switchboard-redis-queues");
@@ -140,7 +139,7 @@ final class RedisQueues implements SharedQueues {
 
     @Override
     public void send(String queue, Message message) throws BrokerException {
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+        Link c = commands.get();
         if (c == null || !c.isOpen()) {
             refused.increment();
             throw new BrokerException("queue " + queue + " is unavailable: the shared store (Redis) cannot be reached;"
@@ -181,7 +180,7 @@ final class RedisQueues implements SharedQueues {
             }
         } else {
             consumed.remove(queue);
-            StatefulRedisConnection<byte[], byte[]> c = commands.get();
+            Link c = commands.get();
             if (c != null && c.isOpen()) {
                 grouped.remove(queue);
                 issuer.fire(() -> c.async().eval(FORGET, ScriptOutputType.INTEGER, new byte[][] {stream(queue), queuesKey}));
@@ -193,7 +192,7 @@ final class RedisQueues implements SharedQueues {
     public void consumed(Object ticket) {
         Ticket t = (Ticket) ticket;
         acknowledged.increment();
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+        Link c = commands.get();
         if (c == null || !c.isOpen() || !issuer.fire(() -> {
             c.async().xack(t.stream, GROUP, t.id);
             c.async().xdel(t.stream, t.id);
@@ -217,7 +216,7 @@ final class RedisQueues implements SharedQueues {
     @Override
     public void giveBack(Object ticket, Message message) {
         Ticket t = (Ticket) ticket;
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+        Link c = commands.get();
         givenBack.increment();
         if (c == null || !c.isOpen()) {
             givenBack.decrement();
@@ -238,11 +237,14 @@ final class RedisQueues implements SharedQueues {
     /**
      * Every 5 s, on the issuing thread: this node is alive, and the pending messages of nodes that
      * are not are claimed.
+     *
+     * @return why Redis did not do it (it did not answer), or null; also null when there is no
+     *         connection to try (the relay knows that already)
      */
-    void housekeeping() {
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+    String housekeeping() {
+        Link c = commands.get();
         if (closed || c == null || !c.isOpen()) {
-            return;
+            return null;
         }
         for (int n = lateCount.get(); n > 0; n--) { // only those waiting now: one may come back if Redis goes again
             Runnable r = late.poll();
@@ -260,10 +262,12 @@ final class RedisQueues implements SharedQueues {
             }
         } catch (RedisException e) {
             LOG.log(Level.FINE, "queue housekeeping failed; trying again later", e);
+            return "Redis did not answer (" + e.getClass().getSimpleName() + ")";
         }
+        return null;
     }
 
-    private void claimFromTheDead(StatefulRedisConnection<byte[], byte[]> c, String queue) {
+    private void claimFromTheDead(Link c, String queue) {
         byte[] stream = stream(queue);
         PendingMessages pending;
         try {
@@ -436,7 +440,7 @@ final class RedisQueues implements SharedQueues {
 
     /** On the issuing thread, last: this node is gone, others may claim at once what is still pending here. */
     void goodbye() {
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+        Link c = commands.get();
         if (c != null && c.isOpen()) {
             try {
                 c.sync().del(liveness(node));

@@ -2,15 +2,9 @@ package dev.switchboard.broker.redis;
 
 import dev.switchboard.broker.Message;
 import dev.switchboard.broker.Relay;
-import io.lettuce.core.ClientOptions;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -34,9 +28,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Redis relay: Redis pub/sub and streams through Lettuce, three connections per node whatever
- * its number of sessions (one publishes and runs commands, one subscribes, one reads the shared
- * queues, {@link RedisQueues}). A destination this node has subscribers for is a
+ * The Redis relay: Redis pub/sub and streams through Lettuce, on a single Redis (or Sentinel's
+ * master) or a Redis Cluster ({@link Target}), three connections per node whatever its number of
+ * sessions (one publishes and runs commands, one subscribes, one reads the shared queues, {@link
+ * RedisQueues}; with a cluster, each of them reaches the Redis nodes it needs). A destination this node has subscribers for is a
  * Redis channel {@code <namespace>:<routing key>} it subscribes to; a pattern subscription is a
  * Redis pattern ({@link dev.switchboard.broker.DestinationPattern#glob()}), matched again exactly
  * here. A message published on this node is delivered here at once and published to its channel;
@@ -62,14 +57,14 @@ public final class RedisRelay implements Relay {
     private static final Duration RETRY_FIRST = Duration.ofMillis(250);
     private static final Duration RETRY_MAX = Duration.ofSeconds(10);
 
-    private final RedisURI uri;
+    private final Target target;
     private final String prefix;
     private final byte[] prefixBytes;
     private final String node;
     private final ScheduledExecutorService timer;
     private final Issuer issuer = new Issuer();
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final Set<String> globs = ConcurrentHashMap.newKeySet();
 
@@ -77,10 +72,12 @@ public final class RedisRelay implements Relay {
     private volatile dev.switchboard.broker.SharedQueues.Intake intake;
     private final RedisQueues queues;
     private final RedisState state;
-    private volatile StatefulRedisConnection<byte[], byte[]> commands;
-    private volatile StatefulRedisConnection<byte[], byte[]> reads;
+    private volatile Link commands;
+    private volatile Link reads;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
     private volatile String problem = "not started";
+    /** Why the last liveness write (every 5 s) failed while connected, or null: a cluster's node may be gone. */
+    private volatile String unanswered;
     private volatile boolean closed;
     private long retryMillis = RETRY_FIRST.toMillis();
 
@@ -92,7 +89,8 @@ public final class RedisRelay implements Relay {
 
     /**
      * @param uri       {@code redis://[password@]host:port[/database]}, {@code rediss://...}, or a
-     *                  {@code redis-sentinel://} URI, as Lettuce reads them
+     *                  {@code redis-sentinel://} URI, as Lettuce reads them, or a cluster's
+     *                  {@code redis-cluster://host:port[,host:port...]} ({@link Target})
      * @param namespace prefixed to every channel, so that several clusters can share one Redis
      * @param timer     where connection attempts and the shared queues' housekeeping are scheduled
      * @param queueCapacity most messages one shared queue holds
@@ -100,14 +98,14 @@ public final class RedisRelay implements Relay {
      * @throws IllegalArgumentException for a URI Lettuce cannot read
      */
     public RedisRelay(String uri, String namespace, ScheduledExecutorService timer, int queueCapacity, int queuesMax) {
-        this.uri = RedisURI.create(uri);
-        this.uri.setTimeout(Duration.ofSeconds(5));
+        this.target = Target.parse(uri);
         this.prefix = namespace + ":";
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         this.node = nodeId();
         this.timer = timer;
-        this.queues = new RedisQueues(prefix, node, queueCapacity, queuesMax, () -> commands, issuer);
-        this.state = new RedisState(prefix, node, () -> commands, issuer);
+        String keys = target.keyPrefix(namespace);
+        this.queues = new RedisQueues(keys, node, queueCapacity, queuesMax, () -> commands, issuer);
+        this.state = new RedisState(keys, node, () -> commands, issuer);
         try {
             // made on the issuing thread, like every other call into Lettuce
             this.resources = issuer.run(() -> DefaultClientResources.builder()
@@ -116,18 +114,11 @@ public final class RedisRelay implements Relay {
                     .threadFactoryProvider(RedisRelay::threads)
                     .reconnectDelay(Delay.exponential(RETRY_FIRST, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
                     .build(), Duration.ofSeconds(30));
-            this.client = issuer.run(() -> RedisClient.create(resources, this.uri), Duration.ofSeconds(30));
+            this.client = issuer.run(() -> target.client(resources), Duration.ofSeconds(30));
         } catch (Exception e) {
             issuer.close();
             throw new IllegalStateException("the Redis client did not start: " + e, e);
         }
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // while disconnected, a publish fails at once (counted) instead of piling up in memory
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
-                .build());
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -142,7 +133,7 @@ public final class RedisRelay implements Relay {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closed && (connection == pubsub || connection == commands || connection == reads)) {
+                if (!closed && (connection == pubsub || is(commands, connection) || is(reads, connection))) {
                     LOG.warning("Redis relay lost its connection to Redis; messages do not cross nodes until it is back");
                     problem = "Redis connection lost; reconnecting";
                 }
@@ -167,7 +158,7 @@ public final class RedisRelay implements Relay {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Redis relay: the first connection attempt did not finish", e);
         }
-        timer.scheduleWithFixedDelay(() -> issuer.fire(queues::housekeeping), 0, 5, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> issuer.fire(() -> unanswered = queues.housekeeping()), 0, 5, TimeUnit.SECONDS);
     }
 
     @Override
@@ -185,12 +176,12 @@ public final class RedisRelay implements Relay {
         if (closed) {
             return;
         }
-        StatefulRedisConnection<byte[], byte[]> c = null;
-        StatefulRedisConnection<byte[], byte[]> r = null;
+        Link c = null;
+        Link r = null;
         try {
-            c = client.connect(ByteArrayCodec.INSTANCE);
-            r = client.connect(ByteArrayCodec.INSTANCE);
-            StatefulRedisPubSubConnection<byte[], byte[]> p = client.connectPubSub(ByteArrayCodec.INSTANCE);
+            c = Target.connect(client);
+            r = Target.connect(client);
+            StatefulRedisPubSubConnection<byte[], byte[]> p = Target.connectPubSub(client);
             p.addListener(new Listener());
             commands = c;
             reads = r;
@@ -235,9 +226,9 @@ public final class RedisRelay implements Relay {
     }
 
     private void updateProblem() {
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+        Link c = commands;
         StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
-        StatefulRedisConnection<byte[], byte[]> r = reads;
+        Link r = reads;
         if (c != null && p != null && r != null && c.isOpen() && p.isOpen() && r.isOpen()) {
             problem = null;
         }
@@ -245,7 +236,7 @@ public final class RedisRelay implements Relay {
 
     @Override
     public void publish(String routingKey, Message message) {
-        StatefulRedisConnection<byte[], byte[]> c = commands;
+        Link c = commands;
         if (c == null || !c.isOpen()) {
             notRelayed.increment();
             return;
@@ -307,7 +298,7 @@ public final class RedisRelay implements Relay {
 
     @Override
     public Health health() {
-        String p = problem;
+        String p = problem != null ? problem : unanswered;
         return p == null ? Health.OK : new Health(false, "relay: " + p);
     }
 
@@ -317,8 +308,9 @@ public final class RedisRelay implements Relay {
         out.put("kind", "redis");
         out.put("node", node);
         out.put("connected", problem == null);
-        if (problem != null) {
-            out.put("problem", problem);
+        String p = problem != null ? problem : unanswered;
+        if (p != null) {
+            out.put("problem", p);
         }
         out.put("redisConnections", (commands != null && commands.isOpen() ? 1 : 0) + (pubsub != null && pubsub.isOpen() ? 1 : 0)
                 + (reads != null && reads.isOpen() ? 1 : 0));
@@ -352,8 +344,8 @@ public final class RedisRelay implements Relay {
     private void shutdown() {
         queues.goodbye();
         StatefulRedisPubSubConnection<byte[], byte[]> p = pubsub;
-        StatefulRedisConnection<byte[], byte[]> c = commands;
-        StatefulRedisConnection<byte[], byte[]> r = reads;
+        Link c = commands;
+        Link r = reads;
         if (p != null) {
             p.close();
         }
@@ -377,10 +369,11 @@ public final class RedisRelay implements Relay {
     /** Where, without the password. */
     @Override
     public String toString() {
-        String where = uri.getSocket() != null ? uri.getSocket()
-                : uri.getSentinelMasterId() != null ? "sentinel master " + uri.getSentinelMasterId()
-                : uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
-        return "redis " + where + " (namespace " + prefix.substring(0, prefix.length() - 1) + ", node " + node + ")";
+        return "redis " + target + " (namespace " + prefix.substring(0, prefix.length() - 1) + ", node " + node + ")";
+    }
+
+    private static boolean is(Link link, Object handler) {
+        return link != null && link.is(handler);
     }
 
     private byte[] channel(String name) {

@@ -2,7 +2,6 @@ package dev.switchboard.broker.redis;
 
 import dev.switchboard.broker.SharedState;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,11 +55,11 @@ final class RedisState implements SharedState {
     private final String prefix;
     private final byte[] node;
     private final byte[] livenessPrefix;
-    private final Supplier<StatefulRedisConnection<byte[], byte[]>> commands;
+    private final Supplier<Link> commands;
     private final Issuer issuer;
     private final LongAdder failures = new LongAdder();
 
-    RedisState(String prefix, String node, Supplier<StatefulRedisConnection<byte[], byte[]>> commands, Issuer issuer) {
+    RedisState(String prefix, String node, Supplier<Link> commands, Issuer issuer) {
         this.issuer = issuer;
         this.prefix = prefix;
         this.node = node.getBytes(StandardCharsets.UTF_8);
@@ -89,7 +88,7 @@ final class RedisState implements SharedState {
 
     @Override
     public void append(String key, byte[] entry, int keep, Duration ttl) {
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+        Link c = commands.get();
         if (c == null || !c.isOpen()) {
             failures.increment();
             return;
@@ -114,11 +113,11 @@ final class RedisState implements SharedState {
     }
 
     private interface Call<T> {
-        java.util.concurrent.CompletionStage<T> on(StatefulRedisConnection<byte[], byte[]> c);
+        java.util.concurrent.CompletionStage<T> on(Link c);
     }
 
     private <T> T call(Call<T> call) throws Unavailable {
-        StatefulRedisConnection<byte[], byte[]> c = commands.get();
+        Link c = commands.get();
         if (c == null || !c.isOpen()) {
             failures.increment();
             throw new Unavailable("Redis is not connected", null);
