@@ -20,7 +20,13 @@ public final class Message {
     private final String contentType;
     private final List<String> headers;
     private final byte[] body;
-    private final String text;
+    /** True when the body is valid UTF-8 (it then travels as text). */
+    private final boolean isText;
+    /**
+     * The body as text, made on first use (a message that waits in a queue keeps only its bytes):
+     * set once, racily like {@link String#hashCode()}'s cache; a String is safe to publish so.
+     */
+    private String text;
     private final AtomicReferenceArray<Object> wire = new AtomicReferenceArray<>(4);
     private final int footprint;
 
@@ -29,18 +35,30 @@ public final class Message {
      * @param contentType the body's MIME type, or null
      */
     public Message(String id, String destination, String contentType, List<String> headers, byte[] body) {
-        this(id, destination, contentType, headers, body, utf8(body));
+        this(id, destination, contentType, headers, body, Text.of(body));
     }
 
-    private Message(String id, String destination, String contentType, List<String> headers, byte[] body,
-                    String text) {
+    /** What the body is: text (made already, or to be made from ASCII on first use) or not. */
+    private record Text(boolean isText, String made) {
+        static Text of(byte[] body) {
+            if (ascii(body)) {
+                return new Text(true, null);
+            }
+            String t = utf8(body);
+            return new Text(t != null, t);
+        }
+    }
+
+    private Message(String id, String destination, String contentType, List<String> headers, byte[] body, Text text) {
         this.id = id;
         this.destination = destination;
         this.contentType = contentType;
         this.headers = List.copyOf(headers);
         this.body = body;
-        this.text = text;
-        int size = 160 + body.length + (text == null ? 0 : text.length()) + destination.length();
+        this.isText = text.isText();
+        this.text = text.made();
+        // charged as if the text were made (it is on the first delivery): a text body costs twice its bytes
+        int size = 160 + body.length + (isText ? body.length : 0) + destination.length();
         for (String h : this.headers) {
             size += 48 + h.length();
         }
@@ -57,7 +75,7 @@ public final class Message {
 
     /** The same message under another destination name (a user destination as its user sees it). */
     Message at(String shownDestination) {
-        return new Message(id, shownDestination, contentType, headers, body, text);
+        return new Message(id, shownDestination, contentType, headers, body, new Text(isText, text));
     }
 
     public String id() {
@@ -84,7 +102,12 @@ public final class Message {
 
     /** The body as text when it is valid UTF-8, else null (it must then travel as binary). */
     public String text() {
-        return text;
+        String t = text;
+        if (t == null && isText) {
+            t = new String(body, StandardCharsets.ISO_8859_1); // only ASCII bodies come here: one byte, one char
+            text = t;
+        }
+        return t;
     }
 
     /**
@@ -97,6 +120,16 @@ public final class Message {
 
     public Object cacheWire(int slot, Object encoded) {
         return wire.compareAndSet(slot, null, encoded) ? encoded : wire.get(slot);
+    }
+
+    /** True when every byte is ASCII (then it is valid UTF-8, and its text is made by a plain copy). */
+    private static boolean ascii(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String utf8(byte[] body) {
