@@ -44,6 +44,11 @@ public final class RedisProcess implements AutoCloseable {
         return new RedisProcess(port, dir, List.of());
     }
 
+    /** A replica of {@code master} on a free port, not yet started. */
+    static RedisProcess replicaOf(RedisProcess master, Path dir) throws IOException {
+        return new RedisProcess(freePort(), dir, List.of("--replicaof", "127.0.0.1", String.valueOf(master.port())));
+    }
+
     /**
      * A Redis Cluster node on a free port, not yet started (nor part of a cluster: see
      * {@link RedisCluster}); it notices a peer gone within {@code nodeTimeout}.
