@@ -47,8 +47,10 @@ class ClusterIT {
     }
 
     static EmbeddedServer node(String name, String relay) throws Exception {
+        // the inbound byte rates raised so that one test can publish 24 MB at once (the relay's bound is the point)
         return EmbeddedServer.start(WAR, "127.0.0.1", 0, Path.of("target", "cluster-it", name),
-                Map.of("switchboard.broker.relay", relay));
+                Map.of("switchboard.broker.relay", relay, "switchboard.inbound.bytes.rate", "256MiB/s,256MiB",
+                        "switchboard.inbound.bytes.rate.address", "256MiB/s,256MiB"));
     }
 
     @AfterAll
@@ -396,6 +398,51 @@ class ClusterIT {
         return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
                 .filter(entry -> !entry.matches(".*/(io/lettuce|io/netty|io/projectreactor|org/reactivestreams)/.*"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    @Test
+    @Order(6)
+    void aRedisThatStopsAnsweringCostsANodeAtMostItsBoundAndThenCatchesUp() throws Exception {
+        String body = "x".repeat(60_000);
+        try (StompTestClient onA = StompTestClient.connect(stomp(a));
+             StompTestClient onB = StompTestClient.connect(stomp(b));
+             StompTestClient p1 = StompTestClient.connect(stomp(a));
+             StompTestClient p2 = StompTestClient.connect(stomp(a))) {
+            subscribe(onA, "1", "/topic/paused");
+            subscribe(onB, "1", "/topic/paused");
+            listeners("/topic/paused", 2);
+            long notRelayed = Stats.number(Http.get(a.uri().resolve("stats")).body(), "notRelayed");
+            redis.pause(); // connections stay open, nothing is answered
+            long held = 0;
+            try {
+                int n = 400; // 24 MB of bodies, more than the 16 MiB the relay may hold for Redis
+                for (int i = 0; i < n; i += 2) {
+                    send(p1, "/topic/paused", body);
+                    send(p2, "/topic/paused", body);
+                    // local delivery goes on (and read as it comes, so that this subscriber is not cut as too slow)
+                    assertEquals(60_000, onA.expect(StompCommand.MESSAGE).body().length);
+                    assertEquals(60_000, onA.expect(StompCommand.MESSAGE).body().length);
+                    if (i % 50 == 0) {
+                        held = Math.max(held, Stats.number(Http.get(a.uri().resolve("stats")).body(), "messageBytesHeld"));
+                    }
+                }
+                held = Math.max(held, Stats.number(Http.get(a.uri().resolve("stats")).body(), "messageBytesHeld"));
+                assertTrue(held > 8L << 20 && held <= 16L << 20, "held for Redis: " + held + " bytes, bound 16 MiB");
+                assertTrue(Stats.number(Http.get(a.uri().resolve("stats")).body(), "notRelayed") > notRelayed + 100,
+                        "what did not fit was dropped and counted");
+            } finally {
+                redis.resume();
+            }
+            Await.until("Redis answered what it held", BOUND,
+                    () -> Stats.number(Http.get(a.uri().resolve("stats")).body(), "messageBytesHeld") == 0);
+            // node B's subscriber got what Redis held all at once (8 MB: it may have been cut as too slow); a new one
+            try (StompTestClient later = StompTestClient.connect(stomp(b))) {
+                subscribe(later, "1", "/topic/after-pause");
+                listeners("/topic/after-pause", 1);
+                send(p1, "/topic/after-pause", "after");
+                assertEquals("after", later.expect(StompCommand.MESSAGE).bodyText(), "node B hears node A again");
+            }
+        }
     }
 
     @Test

@@ -97,6 +97,23 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the server (SIGSTOP): its connections stay open and nothing is answered. */
+    public synchronized void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public synchronized void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** True when it answers PING now. */
     public boolean answers() {
         return query(c -> "PONG".equals(c.ping())) == Boolean.TRUE;

@@ -15,8 +15,10 @@ import java.util.concurrent.TimeoutException;
  * thread-local map on any thread that writes to one of its channels; on a container thread that
  * map (a class of the application's) would outlive the application and keep its class loader after
  * an undeploy. So container threads, writers and timers never call Lettuce: they hand the call to
- * this thread and, when they need the answer, wait for it with a bound. Its queue is bounded too:
- * what does not fit is refused at once (the caller counts it), never buffered without end.
+ * this thread and, when they need the answer, wait for it with a bound. Its queue is bounded too,
+ * in calls and in the bytes of the messages they carry ({@link #BYTES_MAX}: a Redis that stops
+ * answering must not let publishers pile messages up in the heap): what does not fit is refused at
+ * once (the caller counts it), never buffered without end.
  *
  * <p>One thread keeps the calls in the order they were handed over, so one publisher's messages
  * reach Redis in its order.
@@ -24,6 +26,10 @@ import java.util.concurrent.TimeoutException;
 final class Issuer implements AutoCloseable {
 
     static final int QUEUE_MAX = 100_000;
+    /** Most bytes of messages handed over and not yet done with (waiting here, or sent and not answered). */
+    static final long BYTES_MAX = 16L << 20;
+
+    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private final ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(QUEUE_MAX), task -> {
@@ -84,6 +90,45 @@ final class Issuer implements AutoCloseable {
 
     boolean onIssuingThread() {
         return Thread.currentThread().getName().equals("switchboard-redis-issuer");
+    }
+
+    /**
+     * Runs {@code call}, which carries about {@code bytes} of message, on the issuing thread later;
+     * false when that would hold more than {@link #BYTES_MAX} waiting, its queue is full, or it is stopped.
+     */
+    boolean fire(Runnable call, long bytes) {
+        if (!reserve(bytes)) {
+            return false;
+        }
+        if (!fire(() -> {
+            release(bytes);
+            call.run();
+        })) {
+            release(bytes);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Counts {@code bytes} of a message against {@link #BYTES_MAX} until {@link #release}: for a
+     * command whose message stays held until Redis answers it. False, counting nothing, when full.
+     */
+    boolean reserve(long bytes) {
+        if (heldBytes.addAndGet(bytes) > BYTES_MAX) {
+            heldBytes.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    void release(long bytes) {
+        heldBytes.addAndGet(-bytes);
+    }
+
+    /** Bytes of messages handed over and not yet done with. */
+    long heldBytes() {
+        return heldBytes.get();
     }
 
     /** Calls handed over so far and not yet issued. */

@@ -241,21 +241,31 @@ public final class RedisRelay implements Relay {
             notRelayed.increment();
             return;
         }
+        // held until Redis answers: a Redis that stops answering keeps the connection and every command
+        // sent to it (with its message) until the command times out; the bound keeps that off the heap
+        long size = message.footprint();
+        if (!issuer.reserve(size)) {
+            notRelayed.increment(); // Redis is slower than this node's publishers: dropped, not piled up
+            return;
+        }
         boolean handed = issuer.fire(() -> {
             try {
                 c.async().publish(channel(routingKey), Envelope.encode(node, message)).whenComplete((n, failure) -> {
+                    issuer.release(size);
                     if (failure != null) {
                         notRelayed.increment();
                     }
                 });
             } catch (RuntimeException e) {
+                issuer.release(size);
                 notRelayed.increment();
             }
         });
         if (handed) {
             published.increment();
         } else {
-            notRelayed.increment(); // Redis is slower than this node's publishers: dropped, not piled up
+            issuer.release(size);
+            notRelayed.increment();
         }
     }
 
@@ -319,6 +329,8 @@ public final class RedisRelay implements Relay {
         out.put("received", received.sum());
         out.put("malformed", malformed.sum());
         out.put("reconnects", reconnects.sum());
+        out.put("waitingToIssue", issuer.waiting());
+        out.put("messageBytesHeld", issuer.heldBytes());
         out.put("queues", queues.stats());
         out.put("sharedStateFailures", state.failures());
         return out;

@@ -98,7 +98,7 @@ final class RedisState implements SharedState {
             c.async().rpush(k, entry);
             c.async().ltrim(k, -keep, -1);
             c.async().pexpire(k, Math.max(1, ttl.toMillis()));
-        })) {
+        }, entry.length)) {
             failures.increment();
         }
     }

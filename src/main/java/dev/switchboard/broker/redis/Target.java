@@ -36,7 +36,7 @@ final class Target {
     private static final String CLUSTER_TLS = "rediss-cluster://";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** Most commands one cluster connection keeps while a node is not connected. */
-    private static final int CLUSTER_QUEUE_MAX = 10_000;
+    private static final int CLUSTER_QUEUE_MAX = 1_000;
 
     private final RedisURI single;
     private final List<RedisURI> seeds;
