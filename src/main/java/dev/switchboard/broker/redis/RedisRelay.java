@@ -31,10 +31,10 @@ import java.util.logging.Logger;
  * The Redis relay: Redis pub/sub and streams through Lettuce, on a single Redis (or Sentinel's
  * master) or a Redis Cluster ({@link Target}), three connections per node whatever its number of
  * sessions (one publishes and runs commands, one subscribes, one reads the shared queues, {@link
- * RedisQueues}; with a cluster, each of them reaches the Redis nodes it needs). A destination this node has subscribers for is a
- * Redis channel {@code <namespace>:<routing key>} it subscribes to; a pattern subscription is a
- * Redis pattern ({@link dev.switchboard.broker.DestinationPattern#glob()}), matched again exactly
- * here. A message published on this node is delivered here at once and published to its channel;
+ * RedisQueues}; with a cluster, each of them reaches the Redis nodes it needs). A destination this
+ * node has subscribers for is a Redis channel {@code <namespace>:<routing key>} it subscribes to;
+ * a pattern subscription is a Redis pattern ({@link
+ * dev.switchboard.broker.DestinationPattern#glob()}), matched again exactly here. A message published on this node is delivered here at once and published to its channel;
  * each node skips its own (the envelope names the node).
  *
  * <p>Faults: when Redis cannot be reached at startup the node starts anyway and tries again with
@@ -49,7 +49,8 @@ import java.util.logging.Logger;
  *
  * <p>Over 450 lines: it owns the client and its three connections, and connecting, reconnecting,
  * listening and publishing all read and change that one connection state; the queues
- * ({@link RedisQueues}) and shared state ({@link RedisState}) are apart already.
+ * ({@link RedisQueues}), shared state ({@link RedisState}) and what differs between a single
+ * Redis and a cluster ({@link Target}) are apart already.
  */
 public final class RedisRelay implements Relay {
 
@@ -91,7 +92,7 @@ public final class RedisRelay implements Relay {
      * @param uri       {@code redis://[password@]host:port[/database]}, {@code rediss://...}, or a
      *                  {@code redis-sentinel://} URI, as Lettuce reads them, or a cluster's
      *                  {@code redis-cluster://host:port[,host:port...]} ({@link Target})
-     * @param namespace prefixed to every channel, so that several clusters can share one Redis
+     * @param namespace prefixed to every channel and key, so that several clusters can share one Redis
      * @param timer     where connection attempts and the shared queues' housekeeping are scheduled
      * @param queueCapacity most messages one shared queue holds
      * @param queuesMax  most shared queues at once
