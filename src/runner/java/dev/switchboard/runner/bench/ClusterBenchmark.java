@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with 10,000 idle sessions (each subscribed to a topic of its own) open on the two nodes.
  *
  * <p>Options: {@code --war PATH} (required), {@code --subscribers N} (1000), {@code --step-seconds S}
- * (2), {@code --fixed-seconds S} (10), {@code --idle N} (10000). Both nodes, Redis and the client
- * share the machine's cores: compare the two columns, not with other machines.
+ * (2), {@code --fixed-seconds S} (10), {@code --idle N} (10000), {@code --redis-cluster true} (also
+ * the two nodes through a Redis Cluster of three masters, {@code redis-cluster://}). Both nodes,
+ * Redis and the client share the machine's cores: compare the columns, not with other machines.
  */
 public final class ClusterBenchmark {
 
@@ -38,6 +39,7 @@ public final class ClusterBenchmark {
         double stepSeconds = 2;
         double fixedSeconds = 10;
         int idle = 10_000;
+        boolean redisCluster = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
@@ -45,6 +47,7 @@ public final class ClusterBenchmark {
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(args[i + 1]);
                 case "--fixed-seconds" -> fixedSeconds = Double.parseDouble(args[i + 1]);
                 case "--idle" -> idle = Integer.parseInt(args[i + 1]);
+                case "--redis-cluster" -> redisCluster = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -72,7 +75,8 @@ public final class ClusterBenchmark {
                  ServerProcess b = ServerProcess.switchboard(war, FLAGS, relay, "Switchboard node B");
                  ClientLoop loop = new ClientLoop("bench-cluster", StompBenchmark.CLIENT_THREADS)) {
                 cluster = fanOut(new StompLoad(loop, a), b, n, stepSeconds, fixedSeconds);
-                connections = idleSessions(loop, a, b, idle, redisPort);
+                connections = idleSessions(loop, a, b, idle, () -> sum(List.of(redisPort), ClusterBenchmark::redisClients),
+                        () -> sum(List.of(redisPort), ClusterBenchmark::redisChannels));
             }
             Result apart;
             log("=== two nodes, no relay (the cost of a second JVM on these cores): a publisher and %d subscribers on each",
@@ -83,10 +87,89 @@ public final class ClusterBenchmark {
                 apart = fanOutApart(new StompLoad(loop, a), new StompLoad(loop, b), n / 2, stepSeconds, fixedSeconds);
             }
             print(n, single, cluster, apart, idle, connections);
+            if (redisCluster) {
+                throughRedisCluster(war, n, stepSeconds, fixedSeconds, single, idle);
+            }
         } finally {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The cross-node run again through a Redis Cluster of three masters (private redis-servers,
+     * joined by redis-cli), with the nodes' Redis connections summed over the three.
+     */
+    private static void throughRedisCluster(Path war, int n, double stepSeconds, double fixedSeconds, Result single,
+                                            int idle) throws Exception {
+        List<Process> masters = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        Path dir = Files.createDirectories(Path.of("target", "cluster-benchmark-redis-cluster"));
+        try {
+            for (int i = 0; i < 3; i++) {
+                int port = ServerProcess.freePort();
+                ports.add(port);
+                masters.add(new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString(),
+                        "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf")
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start());
+                awaitRedis(port);
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            ports.forEach(p -> create.add("127.0.0.1:" + p));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Process made = new ProcessBuilder(create).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("create.log").toFile()).start();
+            if (!made.waitFor(60, TimeUnit.SECONDS) || made.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli --cluster create failed; see " + dir.resolve("create.log"));
+            }
+            StompLoad.await(() -> ports.stream().allMatch(p -> {
+                try {
+                    return redis(p, "CLUSTER", "INFO").contains("cluster_state:ok");
+                } catch (Exception e) {
+                    return false;
+                }
+            }), 60, "the Redis Cluster");
+            String uri = "redis-cluster://" + ports.stream().map(p -> "127.0.0.1:" + p)
+                    .collect(java.util.stream.Collectors.joining(","));
+            Map<String, String> relay = Map.of("SWITCHBOARD_BROKER_RELAY", uri);
+            log("=== two nodes through a Redis Cluster of 3 masters: publisher on A, %d subscribers split over A and B", n);
+            try (ServerProcess a = ServerProcess.switchboard(war, FLAGS, relay, "Switchboard node A (cluster)");
+                 ServerProcess b = ServerProcess.switchboard(war, FLAGS, relay, "Switchboard node B (cluster)");
+                 ClientLoop loop = new ClientLoop("bench-redis-cluster", StompBenchmark.CLIENT_THREADS)) {
+                Result r = fanOut(new StompLoad(loop, a), b, n, stepSeconds, fixedSeconds);
+                long[] with = idleSessions(loop, a, b, idle, () -> sum(ports, ClusterBenchmark::redisClients),
+                        () -> sum(ports, ClusterBenchmark::redisChannels));
+                System.out.printf(Locale.ROOT, "%nthrough a Redis Cluster of 3 masters: max %s, first failed %s; p50 / p99"
+                        + " at 10 msg/s %.2f / %.2f ms (%.2fx single-node); cross-node max / single-node max %.0f%%;"
+                        + " Redis connections (the 3 masters together) %d with no client, %d with %d idle sessions%n",
+                        max(r), failed(r), r.fixed.p50(), r.fixed.p99(), r.fixed.p99() / Math.max(0.01, single.fixed.p99()),
+                        r.best == null || single.best == null ? 0 : 100 * r.best.deliveredPerSec() / single.best.deliveredPerSec(),
+                        with[0], with[1], with[2]);
+            }
+        } finally {
+            for (Process m : masters) {
+                m.destroy();
+                m.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** What one Redis answers for a port. */
+    private interface PerRedis {
+        long of(int port) throws Exception;
+    }
+
+    private static long sum(List<Integer> ports, PerRedis what) {
+        long total = 0;
+        for (int p : ports) {
+            try {
+                total += what.of(p);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return total;
     }
 
     private static Result fanOut(StompLoad load, ServerProcess other, int n, double stepSeconds, double fixedSeconds)
@@ -159,11 +242,12 @@ public final class ClusterBenchmark {
     /**
      * Opens {@code count} idle sessions, half on each node, each subscribed to a topic of its own
      * (so each node subscribes to thousands of Redis channels), and counts Redis's clients before
-     * and with them open: {before, with, open sessions}.
+     * and with them open: {before, with, open sessions, channels}.
      */
-    private static long[] idleSessions(ClientLoop loop, ServerProcess a, ServerProcess b, int count, int redisPort)
+    private static long[] idleSessions(ClientLoop loop, ServerProcess a, ServerProcess b, int count,
+                                       java.util.function.LongSupplier clients, java.util.function.LongSupplier channels)
             throws Exception {
-        long before = redisClients(redisPort);
+        long before = clients.getAsLong();
         AtomicInteger subscribed = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
         ClientLoop.Listener listener = new ClientLoop.Listener() {
@@ -195,13 +279,13 @@ public final class ClusterBenchmark {
         }
         StompLoad.await(() -> subscribed.get() + closed.get() >= count, 120, "idle sessions");
         Thread.sleep(2000); // their SUBSCRIBEs reach Redis
-        long with = redisClients(redisPort);
-        long channels = redisChannels(redisPort);
+        long with = clients.getAsLong();
+        long subscribedChannels = channels.getAsLong();
         long open = count - closed.get();
         log("idle: %d sessions open, Redis clients %d before and %d with them, %d channels subscribed",
-                open, before, with, channels);
+                open, before, with, subscribedChannels);
         conns.forEach(ClientLoop.Conn::close);
-        return new long[] {before, with, open, channels};
+        return new long[] {before, with, open, subscribedChannels};
     }
 
     private static long redisClients(int port) throws Exception {
