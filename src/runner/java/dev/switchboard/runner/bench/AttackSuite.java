@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * {@code /health} answered all along, and what the attacker got. An attacker refused with 429
  * tries again after 100 ms, except in the handshake flood, which has its own row. The attacker
  * runs in a JVM of its own (this class's {@code main}), so that its allocation and GC do not
- * pause the polite client.
+ * pause the polite client. With a warm-up ({@code --attack-warmup S}), each attack first runs for S
+ * seconds unmeasured from another address (127.0.0.3), so that the measured run meets a server
+ * whose code for it is compiled already, as a node in service has compiled what its clients use.
  *
  * <pre>
  * mvn -q package -DskipTests exec:exec -Dswitchboard.main=dev.switchboard.runner.bench.StompBenchmark \
@@ -41,6 +43,9 @@ final class AttackSuite {
 
     /** The attacker: one client, as in the issue, from an address of its own. */
     private static final String ATTACKER = "127.0.0.2";
+
+    /** Where a warm-up's attacker comes from: not the measured attacker's address, whose limits stay untouched. */
+    private static final String WARM_UP_ADDRESS = "127.0.0.3";
 
     /** How long an attacker refused with 429 waits before it tries again (outside the handshake flood). */
     private static final long RETRY_MILLIS = 100;
@@ -61,29 +66,36 @@ final class AttackSuite {
     /** In the attacker's own JVM: the one attack it runs (exact name); null in the measuring JVM. */
     private final String attackerOf;
     private final int port;
+    /** The attacker's address (the warm-up's in a warm-up's JVM). */
+    private final String attacker;
+    private final double warmUp;
 
-    private AttackSuite(ServerProcess server, int port, double seconds, String only, String attackerOf) {
+    private AttackSuite(ServerProcess server, int port, double seconds, String only, String attackerOf, String attacker,
+                        double warmUp) {
         this.server = server;
         this.port = port;
         this.seconds = seconds;
         this.only = only;
         this.attackerOf = attackerOf;
+        this.attacker = attacker;
+        this.warmUp = warmUp;
         this.stomp = URI.create("ws://127.0.0.1:" + port + "/stomp");
     }
 
     /**
-     * The attacker's JVM: {@code PORT SECONDS NAME} runs that attack for that long against the
-     * server on that port, then prints what it got, one {@code OUTCOME<tab>count<tab>what} a line.
+     * The attacker's JVM: {@code PORT SECONDS NAME ADDRESS} runs that attack for that long from that
+     * address against the server on that port, then prints what it got, one
+     * {@code OUTCOME<tab>count<tab>what} a line.
      * A JVM of its own, so that the attacker's allocation and GC do not stop the polite client.
      */
     public static void main(String[] args) throws Exception {
-        new AttackSuite(null, Integer.parseInt(args[0]), Double.parseDouble(args[1]), null, args[2]).all();
+        new AttackSuite(null, Integer.parseInt(args[0]), Double.parseDouble(args[1]), null, args[2], args[3], 0).all();
     }
 
-    static void run(Path war, double seconds, String only) throws Exception {
+    static void run(Path war, double seconds, String only, double warmUp) throws Exception {
         try (ServerProcess server = ServerProcess.switchboard(war, StompBenchmark.SERVER_FLAGS, Map.of(),
                 "Switchboard (default limits)", false)) {
-            new AttackSuite(server, server.port, seconds, only, null).all();
+            new AttackSuite(server, server.port, seconds, only, null, ATTACKER, warmUp).all();
         }
     }
 
@@ -96,14 +108,15 @@ final class AttackSuite {
         String stats = attackerOf == null ? stats() : "";
         long budget = value(stats, "max");
         if (attackerOf == null) {
-            StompBenchmark.log("=== attack suite on port %d, server %s, memory budget %d MiB, %.0f s per attack",
-                    port, String.join(" ", StompBenchmark.SERVER_FLAGS), budget >> 20, seconds);
+            StompBenchmark.log("=== attack suite on port %d, server %s, memory budget %d MiB, %.0f s per attack%s",
+                    port, String.join(" ", StompBenchmark.SERVER_FLAGS), budget >> 20, seconds,
+                    warmUp > 0 ? String.format(", each after a %.0f-s warm-up from %s", warmUp, WARM_UP_ADDRESS) : "");
         }
         Map<String, Row> rows = new LinkedHashMap<>();
         rows.put("none (unloaded)", measure("none", 0, (t, stop) -> { }));
         String body = "q".repeat(60_000);
         rows.put("60 KB SENDs to 8 queues nobody reads", measure("queue flood", 8, (t, stop) -> {
-            try (RawWebSocket ws = connected(ATTACKER)) {
+            try (RawWebSocket ws = connected(attacker)) {
                 for (int i = 0; !stop.get(); i++) {
                     ws.sendText("SEND\ndestination:/queue/nobody." + (i % 8) + "\nreceipt:r\n\n" + body + "\0");
                     if (!answered(ws)) {
@@ -114,13 +127,13 @@ final class AttackSuite {
         }));
         String partial = "CONNECT\naccept-version:1.2\n\n" + "p".repeat(65_000);
         rows.put("unconnected sockets with 65 KB partial frames", measure("partial frames", 8,
-                (t, stop) -> holdPartialFrames(stop, partial, i -> ATTACKER)));
+                (t, stop) -> holdPartialFrames(stop, partial, i -> attacker)));
         rows.put("the same from 400 addresses (a botnet)", measure("partial frames, 400 addresses", 8,
                 (t, stop) -> holdPartialFrames(stop, partial, i -> address(t * 50 + i % 50))));
         String pattern = "/topic/" + "**a".repeat(7) + "**b";
         String destination = "/topic/" + "a".repeat(200);
         rows.put("backtracking pattern + SENDs that almost match", measure("pattern", 4, (t, stop) -> {
-            try (RawWebSocket ws = connected(ATTACKER)) {
+            try (RawWebSocket ws = connected(attacker)) {
                 ws.sendText("SUBSCRIBE\nid:p\ndestination:" + pattern + "\n\n\0");
                 for (int i = 0; !stop.get(); i++) {
                     ws.sendText("SEND\ndestination:" + destination + "\nreceipt:r\n\nx\0");
@@ -131,7 +144,7 @@ final class AttackSuite {
             }
         }));
         rows.put("transactions of 60 KB SENDs never committed", measure("transactions", 8, (t, stop) -> {
-            try (RawWebSocket ws = connected(ATTACKER)) {
+            try (RawWebSocket ws = connected(attacker)) {
                 ws.sendText("BEGIN\ntransaction:t\n\n\0");
                 for (int i = 0; !stop.get(); i++) {
                     ws.sendText("SEND\ndestination:/topic/tx\ntransaction:t\nreceipt:r\n\n" + body + "\0");
@@ -143,7 +156,7 @@ final class AttackSuite {
         }));
         String chat = "{\"text\":\"" + "h".repeat(1900) + "\"}";
         rows.put("chat messages to 1000 rooms nobody joined", measure("chat rooms", 4, (t, stop) -> {
-            try (RawWebSocket ws = connected(ATTACKER)) {
+            try (RawWebSocket ws = connected(attacker)) {
                 for (int i = 0; !stop.get(); i++) {
                     ws.sendText("SEND\ndestination:/app/chat/room" + (i % 1000) + "\nreceipt:r\n\n" + chat + "\0");
                     if (!answered(ws)) {
@@ -154,7 +167,7 @@ final class AttackSuite {
         }));
         rows.put("handshakes as fast as possible", measure("handshakes", 4, (t, stop) -> {
             while (!stop.get()) {
-                try (RawWebSocket ws = RawWebSocket.open(stomp, ATTACKER)) {
+                try (RawWebSocket ws = RawWebSocket.open(stomp, attacker)) {
                     count("socket opened");
                 } catch (RawWebSocket.Refused r) {
                     count("refused " + r.status);
@@ -189,11 +202,18 @@ final class AttackSuite {
         if (only != null && !name.equals("none") && !name.contains(only)) {
             return notRun;
         }
+        if (warmUp > 0 && threads > 0) {
+            Process warming = attackerProcess(name, warmUp, WARM_UP_ADDRESS);
+            outcomes.clear();
+            readOutcomes(warming); // waits for it; what it got is not this row's
+            StompBenchmark.log("%s: warmed up for %.0f s (%s)", name, warmUp, outcomes);
+            Thread.sleep(2000); // what the warm-up left is released (closed sessions) before the measured run
+        }
         outcomes.clear();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong heapPeak = new AtomicLong();
         AtomicLong healthFailures = new AtomicLong();
-        Process attacker = threads == 0 ? null : attackerProcess(name);
+        Process attacker = threads == 0 ? null : attackerProcess(name, seconds + 3, this.attacker);
         Thread watcher = new Thread(() -> {
             while (!stop.get()) {
                 try {
@@ -261,10 +281,10 @@ final class AttackSuite {
      * The attack's own JVM, attacking for the polite client's time plus the heap measurement
      * after it (so the server still holds what the attack made it hold when it is measured).
      */
-    private Process attackerProcess(String name) throws IOException {
+    private Process attackerProcess(String name, double secs, String address) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                AttackSuite.class.getName(), String.valueOf(port), String.valueOf(seconds + 3), name)
+                AttackSuite.class.getName(), String.valueOf(port), String.valueOf(secs), name, address)
                 .redirectErrorStream(true).redirectOutput(ATTACKER_LOG.toFile()).start();
     }
 

@@ -25,7 +25,7 @@ import java.util.Map;
  * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100),
  * {@code --with-floor false} (no floor column), {@code --with-tomcat-floor true} (also the fan-out floor inside Tomcat, {@link dev.switchboard.runner.BareStompEndpoint}: its figures in the log), {@code --fixed-only true} (of the fan-out groups only
  * the fixed-rate latency steps), {@code --attacks true} (instead: the {@link AttackSuite}, each attack
- * for {@code --attack-seconds S}, 30; {@code --attack-only NAME} runs those whose name contains NAME); {@code -Dbench.debug=true} prints how many STOMP frames each
+ * for {@code --attack-seconds S}, 30; {@code --attack-only NAME} runs those whose name contains NAME; {@code --attack-warmup S} runs each S seconds unmeasured first); {@code -Dbench.debug=true} prints how many STOMP frames each
  * received WebSocket message carried, and per message when its first subscriber got it and how
  * long the last one waited after that.
  */
@@ -85,6 +85,7 @@ public final class StompBenchmark {
         boolean attacks = false;
         double attackSeconds = 30;
         String attackOnly = null;
+        double attackWarmUp = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--war" -> war = Path.of(args[i + 1]);
@@ -106,6 +107,7 @@ public final class StompBenchmark {
                 case "--attacks" -> attacks = Boolean.parseBoolean(args[i + 1]);
                 case "--attack-seconds" -> attackSeconds = Double.parseDouble(args[i + 1]);
                 case "--attack-only" -> attackOnly = args[i + 1];
+                case "--attack-warmup" -> attackWarmUp = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -113,7 +115,7 @@ public final class StompBenchmark {
             throw new IllegalArgumentException("--war must name the built WAR (mvn package)");
         }
         if (attacks) {
-            AttackSuite.run(war, attackSeconds, attackOnly);
+            AttackSuite.run(war, attackSeconds, attackOnly, attackWarmUp);
             return;
         }
         List<String> picked = only == null ? null : List.of(only.split(","));
