@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code --subscribers 100,1000}, {@code --step-seconds S} (3), {@code --sockjs websocket,xhr_streaming|none}
  * (STOMP fan-out to subscribers on those SockJS transports), {@code --sockjs-subscribers N} (100),
  * {@code --with-floor false} (no floor column), {@code --with-tomcat-floor true} (also the fan-out floor inside Tomcat, {@link dev.switchboard.runner.BareStompEndpoint}: its figures in the log), {@code --fixed-only true} (of the fan-out groups only
- * the fixed-rate latency steps), {@code --attacks true} (instead: the {@link AttackSuite}, each attack
+ * the fixed-rate latency steps), {@code --fixed-warmup S} (3: seconds of the fixed rate, unmeasured, before it), {@code --attacks true} (instead: the {@link AttackSuite}, each attack
  * for {@code --attack-seconds S}, 30; {@code --attack-only NAME} runs those whose name contains NAME; {@code --attack-warmup S} runs each S seconds unmeasured first); {@code -Dbench.debug=true} prints how many STOMP frames each
  * received WebSocket message carried, and per message when its first subscriber got it and how
  * long the last one waited after that.
@@ -51,6 +51,8 @@ public final class StompBenchmark {
 
     /** Length of the fixed-rate latency step (--fixed-seconds). */
     static double FIXED_SECONDS = 10;
+    /** Seconds of the fixed rate, unmeasured, before each group's measured fixed-rate step. */
+    static double FIXED_WARMUP_SECONDS = 3;
 
     private StompBenchmark() {
     }
@@ -102,6 +104,7 @@ public final class StompBenchmark {
                 case "--idle-sockjs" -> IDLE_SOCKJS = List.of(args[i + 1].split(","));
                 case "--sockjs" -> SOCKJS = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
                 case "--fixed-seconds" -> FIXED_SECONDS = Double.parseDouble(args[i + 1]);
+                case "--fixed-warmup" -> FIXED_WARMUP_SECONDS = Double.parseDouble(args[i + 1]);
                 case "--fixed-only" -> FIXED_ONLY = Boolean.parseBoolean(args[i + 1]);
                 case "--sockjs-subscribers" -> SOCKJS_SUBSCRIBERS = Integer.parseInt(args[i + 1]);
                 case "--attacks" -> attacks = Boolean.parseBoolean(args[i + 1]);
@@ -171,7 +174,7 @@ public final class StompBenchmark {
         for (int n : groups) {
             try (StompLoad.FanOut group = load.new FanOut("/topic/bench" + n, n)) {
                 double fixedRate = 10_000.0 / n;
-                group.step(fixedRate, 3); // warm-up
+                group.step(fixedRate, FIXED_WARMUP_SECONDS); // warm-up
                 StompLoad.Step fixed = group.step(fixedRate, FIXED_SECONDS);
                 f.fixed.put(n, fixed);
                 log("1->%d fixed 10k deliveries/s: %s", n, fixed);
