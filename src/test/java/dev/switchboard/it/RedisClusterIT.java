@@ -18,10 +18,8 @@ import dev.switchboard.testing.StompTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -157,57 +155,9 @@ class RedisClusterIT {
     @Test
     @Order(4)
     void queueMessagesGoToOneConsumerClusterWideAndAbandonedOnesToAnotherNode() throws Exception {
-        try (StompTestClient onA = StompTestClient.connect(stomp(a));
-             StompTestClient onB = StompTestClient.connect(stomp(b));
-             StompTestClient sender = StompTestClient.connect(stomp(a))) {
-            subscribe(onA, "q", "/queue/work");
-            subscribe(onB, "q", "/queue/work");
-            int n = 100;
-            for (int i = 0; i < n; i++) {
-                sender.send(StompFrame.of(StompCommand.SEND, "destination", "/queue/work", "receipt", "s" + i)
-                        .withBody("job " + i));
-                assertEquals("s" + i, sender.expect(StompCommand.RECEIPT).header("receipt-id"));
-            }
-            Set<String> seen = new HashSet<>();
-            int fromA = 0;
-            while (seen.size() < n) {
-                StompFrame f = onA.poll(Duration.ofMillis(20));
-                if (f != null) {
-                    fromA++;
-                } else {
-                    f = onB.poll(Duration.ofMillis(20));
-                }
-                if (f != null) {
-                    assertTrue(seen.add(f.bodyText()), "delivered twice: " + f.bodyText());
-                }
-            }
-            assertNull(onA.poll(Duration.ofMillis(300)), "nothing more");
-            assertNull(onB.poll(Duration.ofMillis(10)), "nothing more");
-            assertTrue(fromA > 0 && fromA < n, "both nodes' consumers had some: " + fromA + " on A of " + n);
-        }
-        String stream = TAG + ":q:/queue/abandoned";
-        try (StompTestClient sender = StompTestClient.connect(stomp(a));
-             StompTestClient onB = StompTestClient.connect(stomp(b))) {
-            StompTestClient onA = StompTestClient.connect(stomp(a));
-            onA.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/abandoned",
-                    "ack", "client-individual", "receipt", "r"));
-            onA.expect(StompCommand.RECEIPT);
-            sender.send(StompFrame.of(StompCommand.SEND, "destination", "/queue/abandoned").withBody("take care of it"));
-            StompFrame first = onA.expect(StompCommand.MESSAGE);
-            assertEquals(Long.valueOf(1), redis.masterOf(stream).<Long>query(c -> c.xlen(stream)), "the queue is a stream in the tag's slot");
-            onB.send(StompFrame.of(StompCommand.SUBSCRIBE, "id", "q", "destination", "/queue/abandoned",
-                    "ack", "client-individual", "receipt", "r"));
-            onB.expect(StompCommand.RECEIPT);
-            onA.close(); // never acknowledged
-            StompFrame again = onB.expect(StompCommand.MESSAGE);
-            assertEquals("take care of it", again.bodyText());
-            assertEquals("true", again.header("redelivered"));
-            assertEquals(first.header("message-id"), again.header("message-id"));
-            onB.send(StompFrame.of(StompCommand.ACK, "id", again.header("ack"), "receipt", "acked"));
-            onB.expect(StompCommand.RECEIPT);
-            Await.until("acknowledged in the cluster: nothing left", BOUND,
-                    () -> redis.masterOf(stream).query(c -> c.xlen(stream)) == 0);
-        }
+        ClusterIT.eachMessageToOneConsumer(a, b, "/queue/work", 100);
+        String stream = TAG + ":q:/queue/abandoned"; // in the tag's slot, on the master that holds it
+        ClusterIT.abandonedGoesToTheOtherNode(a, b, "/queue/abandoned", () -> redis.masterOf(stream).query(c -> c.xlen(stream)));
     }
 
     @Test
