@@ -77,7 +77,10 @@ final class Target {
         return cluster() ? "{" + namespace + "}:" : namespace + ":";
     }
 
-    /** Made on the issuing thread; reconnects by itself, refuses commands while disconnected. */
+    /**
+     * Made on the issuing thread; reconnects by itself. A single Redis's connection refuses commands
+     * while disconnected; a cluster's waits for its node with a bounded queue (see below).
+     */
     AbstractRedisClient client(ClientResources resources) {
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
