@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,16 +57,18 @@ class MessageTest {
         java.util.Arrays.fill(body, (byte) 'y');
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
+            String expected = "y".repeat(10_000);
             for (int round = 0; round < 200; round++) {
                 Message m = of(body);
                 CountDownLatch go = new CountDownLatch(1);
-                ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
+                String[] got = new String[8];
                 CountDownLatch done = new CountDownLatch(8);
                 for (int t = 0; t < 8; t++) {
+                    int slot = t;
                     pool.execute(() -> {
                         try {
                             go.await();
-                            seen.put(m.text(), true);
+                            got[slot] = m.text();
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         } finally {
@@ -77,8 +78,9 @@ class MessageTest {
                 }
                 go.countDown();
                 assertTrue(done.await(10, TimeUnit.SECONDS));
-                assertEquals(1, seen.size());
-                assertEquals(10_000, seen.keySet().iterator().next().length());
+                for (String text : got) {
+                    assertEquals(expected, text, "every racing thread gets the whole text");
+                }
             }
         } finally {
             pool.shutdownNow();

@@ -93,40 +93,40 @@ final class Issuer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code call}, which carries about {@code bytes} of message, on the issuing thread later;
-     * false when that would hold more than {@link #BYTES_MAX} waiting, its queue is full, or it is stopped.
+     * Issues {@code command}, whose message is about {@code bytes}, on the issuing thread later, and
+     * counts those bytes against {@link #BYTES_MAX} until Redis answers it (a command already sent
+     * keeps its message until then). False, holding nothing, when that would go past the bound, the
+     * queue is full or it is stopped; {@code failed} is told when the command could not be made or
+     * Redis answered with a failure (a timeout among them).
      */
-    boolean fire(Runnable call, long bytes) {
-        if (!reserve(bytes)) {
-            return false;
-        }
-        if (!fire(() -> {
-            release(bytes);
-            call.run();
-        })) {
-            release(bytes);
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Counts {@code bytes} of a message against {@link #BYTES_MAX} until {@link #release}: for a
-     * command whose message stays held until Redis answers it. False, counting nothing, when full.
-     */
-    boolean reserve(long bytes) {
+    boolean issue(long bytes, Callable<? extends CompletionStage<?>> command, Runnable failed) {
         if (heldBytes.addAndGet(bytes) > BYTES_MAX) {
             heldBytes.addAndGet(-bytes);
             return false;
         }
-        return true;
+        boolean handed = fire(() -> {
+            CompletionStage<?> answer;
+            try {
+                answer = command.call();
+            } catch (Exception e) {
+                heldBytes.addAndGet(-bytes);
+                failed.run();
+                return;
+            }
+            answer.whenComplete((value, failure) -> {
+                heldBytes.addAndGet(-bytes);
+                if (failure != null) {
+                    failed.run();
+                }
+            });
+        });
+        if (!handed) {
+            heldBytes.addAndGet(-bytes);
+        }
+        return handed;
     }
 
-    void release(long bytes) {
-        heldBytes.addAndGet(-bytes);
-    }
-
-    /** Bytes of messages handed over and not yet done with. */
+    /** Bytes of messages handed over and not yet answered by Redis. */
     long heldBytes() {
         return heldBytes.get();
     }

@@ -243,30 +243,12 @@ public final class RedisRelay implements Relay {
             return;
         }
         // held until Redis answers: a Redis that stops answering keeps the connection and every command
-        // sent to it (with its message) until the command times out; the bound keeps that off the heap
-        long size = message.footprint();
-        if (!issuer.reserve(size)) {
-            notRelayed.increment(); // Redis is slower than this node's publishers: dropped, not piled up
-            return;
-        }
-        boolean handed = issuer.fire(() -> {
-            try {
-                c.async().publish(channel(routingKey), Envelope.encode(node, message)).whenComplete((n, failure) -> {
-                    issuer.release(size);
-                    if (failure != null) {
-                        notRelayed.increment();
-                    }
-                });
-            } catch (RuntimeException e) {
-                issuer.release(size);
-                notRelayed.increment();
-            }
-        });
-        if (handed) {
+        // sent to it (with its message) until the command times out; the issuer's bound keeps that off the heap
+        if (issuer.issue(message.footprint(), () -> c.async().publish(channel(routingKey), Envelope.encode(node, message)),
+                notRelayed::increment)) {
             published.increment();
         } else {
-            issuer.release(size);
-            notRelayed.increment();
+            notRelayed.increment(); // Redis is slower than this node's publishers: dropped, not piled up
         }
     }
 

@@ -94,11 +94,11 @@ final class RedisState implements SharedState {
             return;
         }
         byte[] k = key(key);
-        if (!issuer.fire(() -> {
+        if (!issuer.issue(entry.length, () -> {
             c.async().rpush(k, entry);
             c.async().ltrim(k, -keep, -1);
-            c.async().pexpire(k, Math.max(1, ttl.toMillis()));
-        }, entry.length)) {
+            return c.async().pexpire(k, Math.max(1, ttl.toMillis())); // answered last: the entry is held until then
+        }, failures::increment)) {
             failures.increment();
         }
     }

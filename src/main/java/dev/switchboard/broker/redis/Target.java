@@ -82,37 +82,37 @@ final class Target {
      * while disconnected; a cluster's waits for its node with a bounded queue (see below).
      */
     AbstractRedisClient client(ClientResources resources) {
-        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
         if (!cluster()) {
             RedisClient client = RedisClient.create(resources, single);
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
+            ClientOptions.Builder options = ClientOptions.builder()
                     // while disconnected, a publish fails at once (counted) instead of piling up in memory
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .build());
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+            client.setOptions(common(options).build());
             return client;
         }
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
-        client.setOptions(ClusterClientOptions.builder()
-                .autoReconnect(true)
-                // a cluster connection connects to each node only when a command first goes there (and again
-                // after a failover), and would refuse that command: here commands wait for their node instead,
-                // a bounded number, each failing (counted) after the command timeout
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                .requestQueueSize(CLUSTER_QUEUE_MAX)
-                .socketOptions(socket)
-                .timeoutOptions(timeouts)
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder()
                 // a failover or a slot moving is noticed from MOVED/ASK answers and lost connections at once,
                 // and anything else within 30 s
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enableAllAdaptiveRefreshTriggers()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
-                        .build())
-                .build());
+                        .build());
+        // a cluster connection connects to each node only when a command first goes there (and again after a
+        // failover), and would refuse that command: here commands wait for their node instead, a bounded
+        // number, each failing (counted) after the command timeout
+        options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).requestQueueSize(CLUSTER_QUEUE_MAX);
+        common(options);
+        client.setOptions(options.build());
         return client;
+    }
+
+    /** What both kinds of client share: reconnecting by themselves, connect and command timeouts, keepalive. */
+    private static <B extends ClientOptions.Builder> B common(B options) {
+        options.autoReconnect(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT));
+        return options;
     }
 
     /** A command connection (blocking: on the issuing thread). */

@@ -4,47 +4,68 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The issuing thread's hand-over: bounded in the bytes it holds and emptied as it runs. */
+/**
+ * The issuing thread's hand-over: a command's message counts against the bound from the moment
+ * it is handed over until Redis answers it, so a Redis that stops answering holds at most the
+ * bound; what would go past it is refused at once.
+ */
 class IssuerTest {
 
     @Test
-    void aStuckIssuerHoldsAtMostItsBytesAndRefusesTheRestAtOnce() throws Exception {
+    void unansweredCommandsHoldAtMostTheBoundAndLetGoWhenAnswered() throws Exception {
         try (Issuer issuer = new Issuer()) {
-            CountDownLatch stuck = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            assertTrue(issuer.fire(() -> {
-                stuck.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS); // a Redis call that does not come back
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            assertTrue(stuck.await(5, TimeUnit.SECONDS));
             int size = 64 * 1024;
-            AtomicInteger ran = new AtomicInteger();
+            List<CompletableFuture<Long>> sent = new CopyOnWriteArrayList<>(); // Redis's answers, which do not come
+            AtomicInteger failed = new AtomicInteger();
             int accepted = 0;
-            while (issuer.fire(ran::incrementAndGet, size)) {
+            while (issuer.issue(size, () -> {
+                CompletableFuture<Long> answer = new CompletableFuture<>();
+                sent.add(answer);
+                return answer;
+            }, failed::incrementAndGet)) {
                 accepted++;
                 assertTrue(accepted <= Issuer.BYTES_MAX / size, "held past the bound");
             }
             assertEquals(Issuer.BYTES_MAX / size, accepted, "as many 64 KiB messages as the bound holds");
-            assertEquals(Issuer.BYTES_MAX, issuer.heldBytes());
-            assertFalse(issuer.fire(() -> { }, 1), "even one more byte is refused while it is full");
-            assertTrue(issuer.fire(() -> ran.incrementAndGet()), "a call that carries no message still goes");
+            assertFalse(issuer.issue(1, () -> CompletableFuture.completedFuture(1L), failed::incrementAndGet),
+                    "even one more byte is refused while they wait for Redis");
+            CountDownLatch issued = new CountDownLatch(1);
+            assertTrue(issuer.fire(issued::countDown), "a call that carries no message still goes");
+            assertTrue(issued.await(10, TimeUnit.SECONDS));
+            assertEquals(accepted, sent.size(), "every accepted command was sent");
+            assertEquals(Issuer.BYTES_MAX, issuer.heldBytes(), "sent, not answered: still held");
 
-            release.countDown();
-            CountDownLatch drained = new CountDownLatch(1);
-            assertTrue(issuer.fire(drained::countDown));
-            assertTrue(drained.await(10, TimeUnit.SECONDS));
-            assertEquals(accepted + 1, ran.get(), "everything accepted ran");
-            assertEquals(0, issuer.heldBytes(), "and let go of its bytes");
-            assertTrue(issuer.fire(() -> { }, size), "room again");
+            for (int i = 0; i < sent.size(); i++) {
+                if (i % 2 == 0) {
+                    sent.get(i).complete(1L);
+                } else {
+                    sent.get(i).completeExceptionally(new IllegalStateException("timed out"));
+                }
+            }
+            assertEquals(0, issuer.heldBytes(), "answered (or failed): let go");
+            assertEquals(accepted / 2, failed.get(), "each failed answer told");
+            assertTrue(issuer.issue(size, () -> CompletableFuture.completedFuture(1L), failed::incrementAndGet),
+                    "room again");
+        }
+    }
+
+    @Test
+    void aCommandThatCannotBeMadeIsToldAndHoldsNothing() throws Exception {
+        try (Issuer issuer = new Issuer()) {
+            CountDownLatch told = new CountDownLatch(1);
+            assertTrue(issuer.issue(1000, () -> {
+                throw new IllegalStateException("not connected");
+            }, told::countDown));
+            assertTrue(told.await(10, TimeUnit.SECONDS));
+            assertEquals(0, issuer.heldBytes());
         }
     }
 }
