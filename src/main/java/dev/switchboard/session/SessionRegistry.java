@@ -43,6 +43,7 @@ public final class SessionRegistry {
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder directWritesEnded = new LongAdder();
+    private final LongAdder directWritesResumed = new LongAdder();
     private final Map<CloseCause, LongAdder> closedBy = new ConcurrentHashMap<>();
     /** A thread draining the server, woken when a connection goes. */
     private volatile Thread waiter;
@@ -168,10 +169,18 @@ public final class SessionRegistry {
         closedBy.get(cause).increment();
     }
 
-    /** A connection's direct (blocking) writes ended: one was slow, its reader's buffer was full. */
-    void countDirectWritesEnded() {
-        directWritesEnded.increment();
-    }
+    /** Counts connections' direct (blocking) writes ending (one was slow) and coming back (see {@link WebSocketSink}). */
+    final WebSocketSink.DirectWrites directWrites = new WebSocketSink.DirectWrites() {
+        @Override
+        public void ended() {
+            directWritesEnded.increment();
+        }
+
+        @Override
+        public void resumed() {
+            directWritesResumed.increment();
+        }
+    };
 
     public void countIn() {
         messagesIn.increment();
@@ -237,6 +246,7 @@ public final class SessionRegistry {
         out.put("closedRateLimited", closedBy.get(CloseCause.RATE_LIMITED).sum());
         out.put("closedOverBudget", closedBy.get(CloseCause.OVER_BUDGET).sum());
         out.put("directWritesEnded", directWritesEnded.sum());
+        out.put("directWritesResumed", directWritesResumed.sum());
         return out;
     }
 }

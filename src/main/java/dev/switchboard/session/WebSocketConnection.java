@@ -65,7 +65,7 @@ public final class WebSocketConnection implements Connection {
         ws.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(2000L, limits.sendTimeout().toMillis()));
         ws.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, CLOSE_HANDSHAKE_WAIT_MILLIS);
         WebSocketSink sink = new WebSocketSink(ws.getAsyncRemote(), ws.getBasicRemote(),
-                environment.registry()::countDirectWritesEnded, framing);
+                environment.registry().directWrites, framing);
         this.outbound = new Outbound(sink, limits.outboundMax(), limits.sendTimeout(),
                 coalesce ? limits.coalesceMax() : 0, account, this::sendFailed);
     }
