@@ -93,6 +93,11 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
         return listener;
     }
 
+    /** A client made {@link #connectNotReading not reading} starts reading (what waits in its socket first). */
+    public void startReading() {
+        socket.request(1);
+    }
+
     public String subprotocol() {
         return socket.getSubprotocol();
     }
