@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebSocketSink implements OutboundSink {
 
-    /** A blocking send slower than this means the reader's socket buffer was full: no more direct writes. */
+    /** A blocking send slower than this ends direct writes (the reader's buffer was full, or the thread lost its core). */
     static final long DIRECT_WRITE_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Quick asynchronous writes in a row that bring direct writes back after they ended once. */
     static final int RESUME_AFTER = 16;
