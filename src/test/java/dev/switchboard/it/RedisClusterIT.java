@@ -93,7 +93,8 @@ class RedisClusterIT {
             for (StompTestClient c : clients) {
                 c.expect(StompCommand.MESSAGE);
             }
-            long before = redis.clients();
+            // the clients' topology reads (every 30 s, a connection to each node for a moment) are not counted
+            long before = redis.lastingClients();
             for (int i = 0; i < 40; i++) {
                 StompTestClient c = StompTestClient.connect(stomp(i % 2 == 0 ? a : b));
                 clients.add(c);
@@ -101,7 +102,7 @@ class RedisClusterIT {
                 subscribe(c, "q", "/queue/crowd." + (i % 4));
             }
             listeners("/topic/crowd.39", 1);
-            assertEquals(before, redis.clients(), "40 sessions on 40 topics and 4 queues: no new Redis connection");
+            assertEquals(before, redis.lastingClients(), "40 sessions on 40 topics and 4 queues: no new Redis connection");
         } finally {
             clients.forEach(StompTestClient::close);
         }

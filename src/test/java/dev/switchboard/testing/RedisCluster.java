@@ -124,6 +124,11 @@ public final class RedisCluster implements AutoCloseable {
         return nodes.stream().mapToLong(RedisProcess::clients).filter(n -> n >= 0).sum();
     }
 
+    /** Connections that stay, on all live nodes together (see {@link RedisProcess#lastingClients}). */
+    public long lastingClients() {
+        return nodes.stream().mapToLong(RedisProcess::lastingClients).filter(n -> n >= 0).sum();
+    }
+
     /** Subscriptions to {@code channel} on all live nodes together. */
     public long subscribers(String channel) {
         return nodes.stream().mapToLong(n -> n.subscribers(channel)).filter(n -> n >= 0).sum();

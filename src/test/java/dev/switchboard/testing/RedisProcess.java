@@ -137,6 +137,23 @@ public final class RedisProcess implements AutoCloseable {
         return n == null ? -1 : n;
     }
 
+    /**
+     * A cluster client's passing connections, by their last command: every 30 s (and on topology
+     * events) Lettuce opens one to each node, reads CLUSTER NODES and INFO, and closes it; the
+     * asker's own shows CLIENT LIST, and a connection still in its handshake HELLO or CLIENT SETINFO.
+     */
+    private static final java.util.regex.Pattern PASSING =
+            java.util.regex.Pattern.compile(" cmd=(cluster\\|nodes|info|client\\|list|client\\|setinfo|hello|NULL) ");
+
+    /**
+     * How many clients are connected that stay: all but the one asking and a cluster client's
+     * topology reads, which come and go; -1 when Redis is not there.
+     */
+    public long lastingClients() {
+        Long n = query(c -> c.clientList().lines().filter(l -> !l.isBlank() && !PASSING.matcher(l).find()).count());
+        return n == null ? -1 : n;
+    }
+
     /** Runs a query over a fresh connection through Lettuce; null when Redis is not there. */
     public synchronized <T> T query(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> q) {
         if (client == null) {
