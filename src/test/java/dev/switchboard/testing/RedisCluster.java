@@ -129,6 +129,11 @@ public final class RedisCluster implements AutoCloseable {
         return nodes.stream().mapToLong(RedisProcess::lastingClients).filter(n -> n >= 0).sum();
     }
 
+    /** Their CLIENT LIST lines, each after its node's port. */
+    public java.util.List<String> lastingClientList() {
+        return nodes.stream().flatMap(n -> n.lastingClientList().stream().map(l -> n.port() + " " + l)).toList();
+    }
+
     /** Subscriptions to {@code channel} on all live nodes together. */
     public long subscribers(String channel) {
         return nodes.stream().mapToLong(n -> n.subscribers(channel)).filter(n -> n >= 0).sum();

@@ -138,20 +138,30 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
-     * A cluster client's passing connections, by their last command: every 30 s (and on topology
-     * events) Lettuce opens one to each node, reads CLUSTER NODES and INFO, and closes it; the
-     * asker's own shows CLIENT LIST, and a connection still in its handshake HELLO or CLIENT SETINFO.
+     * CLIENT LIST lines that are not a client's lasting connection: a cluster client's passing ones,
+     * by their last command (every 30 s, and on topology events, Lettuce opens one to each node,
+     * reads CLUSTER NODES and INFO, and closes it; one still in its handshake shows HELLO, CLIENT
+     * SETINFO or none yet), the asker's own (CLIENT LIST), and the Redis nodes' own replication
+     * links (flags S on a master, M on its replica), which a replica sets up, and may set up again,
+     * on its own schedule.
      */
-    private static final java.util.regex.Pattern PASSING =
-            java.util.regex.Pattern.compile(" cmd=(cluster\\|nodes|info|client\\|list|client\\|setinfo|hello|NULL) ");
+    private static final java.util.regex.Pattern PASSING = java.util.regex.Pattern.compile(
+            " cmd=(cluster\\|nodes|info|client\\|list|client\\|setinfo|hello|NULL) | flags=[A-Za-z]*[SM][A-Za-z]* ");
 
     /**
-     * How many clients are connected that stay: all but the one asking and a cluster client's
-     * topology reads, which come and go; -1 when Redis is not there.
+     * How many clients' connections stay: all but the one asking, a cluster client's topology
+     * reads, which come and go, and replication links (see {@link #PASSING}); -1 when Redis is not there.
      */
     public long lastingClients() {
         Long n = query(c -> c.clientList().lines().filter(l -> !l.isBlank() && !PASSING.matcher(l).find()).count());
         return n == null ? -1 : n;
+    }
+
+    /** The CLIENT LIST lines of the connections {@link #lastingClients} counts (none when Redis is not there). */
+    public java.util.List<String> lastingClientList() {
+        java.util.List<String> lines = query(c -> c.clientList().lines()
+                .filter(l -> !l.isBlank() && !PASSING.matcher(l).find()).toList());
+        return lines == null ? java.util.List.of() : lines;
     }
 
     /** Runs a query over a fresh connection through Lettuce; null when Redis is not there. */
