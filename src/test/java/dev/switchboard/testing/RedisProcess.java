@@ -153,15 +153,18 @@ public final class RedisProcess implements AutoCloseable {
      * reads, which come and go, and replication links (see {@link #PASSING}); -1 when Redis is not there.
      */
     public long lastingClients() {
-        Long n = query(c -> c.clientList().lines().filter(l -> !l.isBlank() && !PASSING.matcher(l).find()).count());
-        return n == null ? -1 : n;
+        java.util.List<String> lines = lastingLines();
+        return lines == null ? -1 : lines.size();
     }
 
     /** The CLIENT LIST lines of the connections {@link #lastingClients} counts (none when Redis is not there). */
     public java.util.List<String> lastingClientList() {
-        java.util.List<String> lines = query(c -> c.clientList().lines()
-                .filter(l -> !l.isBlank() && !PASSING.matcher(l).find()).toList());
+        java.util.List<String> lines = lastingLines();
         return lines == null ? java.util.List.of() : lines;
+    }
+
+    private java.util.List<String> lastingLines() {
+        return query(c -> c.clientList().lines().filter(l -> !l.isBlank() && !PASSING.matcher(l).find()).toList());
     }
 
     /** Runs a query over a fresh connection through Lettuce; null when Redis is not there. */
