@@ -1,5 +1,7 @@
 package dev.switchboard.chat;
 
+import dev.switchboard.security.JsonInput;
+import jakarta.json.JsonException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
@@ -28,12 +30,13 @@ public final class ChatCodec {
                 throw new DecodeException(text, "a chat message is a JSON object, like {\"type\":\"TALK\",\"text\":\"hi\"}");
             }
             try {
+                JsonInput.requireWhole(text);
                 ChatMessage message = jsonb.fromJson(text, ChatMessage.class);
                 if (message == null) {
                     throw new DecodeException(text, "empty chat message");
                 }
                 return message;
-            } catch (JsonbException e) {
+            } catch (JsonbException | JsonException e) {
                 // the JSON library's own words name Java types: logged, not told to the client
                 java.util.logging.Logger.getLogger(ChatCodec.class.getName()).fine(() -> "undecodable chat message: " + rootMessage(e));
                 throw new DecodeException(text, "not a chat message: expected {\"type\":\"TALK\",\"text\":\"...\"}"

@@ -2,6 +2,7 @@ package dev.switchboard.stomp.app;
 
 import dev.switchboard.api.MessageMapping;
 import dev.switchboard.api.SendTo;
+import dev.switchboard.security.JsonInput;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -30,7 +31,7 @@ public final class EchoHandler {
     public Echo echo(String body) {
         String message = body;
         String trimmed = body.strip();
-        if (trimmed.startsWith("{")) {
+        if (trimmed.startsWith("{") && JsonInput.whole(trimmed)) {
             try {
                 Request request = jsonb.fromJson(trimmed, Request.class);
                 if (request != null && request.message != null) {

@@ -1,5 +1,7 @@
 package dev.switchboard.stomp.app;
 
+import dev.switchboard.security.JsonInput;
+import jakarta.json.JsonException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbException;
 import java.lang.reflect.Type;
@@ -44,12 +46,14 @@ final class Payloads {
                     + "), not " + contentType);
         }
         try {
-            Object value = jsonb.fromJson(new String(body, StandardCharsets.UTF_8), generic);
+            String text = new String(body, StandardCharsets.UTF_8);
+            JsonInput.requireWhole(text);
+            Object value = jsonb.fromJson(text, generic);
             if (value == null) {
                 throw new BadRequest("the payload for " + destination + " is empty or null");
             }
             return value;
-        } catch (JsonbException | IllegalArgumentException e) {
+        } catch (JsonbException | JsonException | IllegalArgumentException e) {
             throw new BadRequest("the payload for " + destination + " is not the JSON this destination takes", e);
         }
     }
